@@ -1,0 +1,52 @@
+"""The Celery app: queues, reliability settings and the one beat schedule.
+
+Domain events reach Celery only through the transactional outbox (helpdesk/outbox.py):
+a relay publishes committed rows, and handlers run here with acks_late, so a worker that
+dies mid-task leaves its message to be redelivered rather than lost.
+"""
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
+
+QUEUES = ("default", "routing", "sla", "notify", "ingest")
+
+# Every periodic job lives here, each with when it runs and why.
+BEAT_SCHEDULE = {
+    # Every 30 seconds: beat and a worker prove they are alive, for /health/.
+    "heartbeat": {
+        "task": "helpdesk.tasks.heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+    # Hourly: forget outbox rows published more than a week ago, so the table stays small.
+    "outbox-prune": {
+        "task": "helpdesk.tasks.outbox_prune",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
+}
+
+app = Celery("helpdesk")
+# Broker URL, transport options and time zone come from settings (CELERY_*).
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    task_queues=[Queue(name) for name in QUEUES],
+    task_default_queue="default",
+    # A task is acknowledged after it ran, and one whose worker died goes back on the queue:
+    # so every task must be idempotent (outbox handlers are, by event id and handler).
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    # One message at a time per process, so a slow task does not hold others hostage.
+    worker_prefetch_multiplier=1,
+    task_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    broker_connection_retry_on_startup=True,
+    worker_hijack_root_logger=False,
+    beat_schedule=BEAT_SCHEDULE,
+)
+app.autodiscover_tasks()

@@ -1,0 +1,140 @@
+"""The transactional outbox: the only way domain events reach Celery.
+
+    outbox_publish(name="ticket.created", payload={"ticket_id": 7})   # inside the change's transaction
+
+A relay process (`manage.py outbox_relay`) publishes committed rows: one Celery message per
+handler registered for the event, on the handler's queue. A row is marked published only
+after the broker accepted its messages, so a broker outage leaves rows waiting, never lost.
+The relay may publish a row twice (it crashed between publish and mark); consumers are
+idempotent anyway: `outbox_handle` records (event, handler) in the handler's own transaction.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from helpdesk.celery import QUEUES
+from helpdesk.celery import app as celery_app
+from helpdesk.models import OutboxEvent, OutboxHandled
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboxHandler:
+    name: str
+    event: str
+    queue: str
+    func: Callable[[OutboxEvent], None]
+
+
+_handlers_by_event: dict[str, list[OutboxHandler]] = defaultdict(list)
+_handlers_by_name: dict[str, OutboxHandler] = {}
+
+
+def outbox_handler(event: str, *, queue: str = "default") -> Callable:
+    """Register `func(event: OutboxEvent)` to run in a worker, once, for every `event` published.
+
+    The function runs inside a transaction with its idempotency row, so its database writes
+    happen exactly once; side effects outside the database must tolerate a retry.
+    """
+    if queue not in QUEUES:
+        raise ValueError(f"Unknown queue {queue!r}; choose one of {QUEUES}.")
+
+    def register(func: Callable[[OutboxEvent], None]) -> Callable[[OutboxEvent], None]:
+        handler = OutboxHandler(
+            name=f"{func.__module__}.{func.__qualname__}", event=event, queue=queue, func=func
+        )
+        if handler.name not in _handlers_by_name:
+            _handlers_by_name[handler.name] = handler
+            _handlers_by_event[event].append(handler)
+        return func
+
+    return register
+
+
+def outbox_handlers_for(event: str) -> list[OutboxHandler]:
+    return list(_handlers_by_event.get(event, ()))
+
+
+def outbox_publish(*, name: str, payload: dict | None = None) -> OutboxEvent:
+    """Record a domain event in the caller's transaction; it reaches Celery only if that commits."""
+    return OutboxEvent.objects.create(name=name, payload=payload or {})
+
+
+def outbox_relay_batch(*, limit: int | None = None) -> int:
+    """Publish one batch of pending events and return how many were marked published.
+
+    Raises the broker's error when it cannot be reached; the unpublished rows keep waiting
+    (with `attempts` and `last_error` updated) for the next call.
+    """
+    from helpdesk.tasks import outbox_handle_task
+
+    limit = limit or settings.OUTBOX_BATCH_SIZE
+    error: Exception | None = None
+    with transaction.atomic():
+        # SKIP LOCKED lets several relays run side by side without publishing a row twice.
+        events = list(
+            OutboxEvent.objects.pending().select_for_update(skip_locked=True).order_by("id")[:limit]
+        )
+        if not events:
+            return 0
+        published: list[int] = []
+        try:
+            with celery_app.connection_for_write() as connection:
+                # Fail fast when the broker is down instead of retrying inside a DB transaction.
+                connection.ensure_connection(max_retries=1)
+                with celery_app.amqp.Producer(connection) as producer:
+                    for event in events:
+                        for handler in outbox_handlers_for(event.name):
+                            outbox_handle_task.apply_async(
+                                args=[event.pk, handler.name],
+                                queue=handler.queue,
+                                producer=producer,
+                                retry=False,
+                            )
+                        published.append(event.pk)
+        except Exception as exc:  # the broker's errors vary by transport; all mean "try later"
+            error = exc
+            failed = [event.pk for event in events if event.pk not in published]
+            OutboxEvent.objects.filter(pk__in=failed).update(
+                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+            )
+        OutboxEvent.objects.filter(pk__in=published).update(published_at=timezone.now())
+    if error is not None:
+        raise error
+    return len(published)
+
+
+def outbox_handle(*, event_id: int, handler_name: str) -> bool:
+    """Run one handler for one event, at most once; return whether it ran now."""
+    handler = _handlers_by_name.get(handler_name)
+    if handler is None:
+        log.error("No outbox handler %r (event %s): was it renamed or removed?", handler_name, event_id)
+        return False
+    with transaction.atomic():
+        event = OutboxEvent.objects.filter(pk=event_id).first()
+        if event is None:
+            return False
+        try:
+            # On PostgreSQL a concurrent duplicate blocks here until the first one commits.
+            with transaction.atomic():
+                OutboxHandled.objects.create(event=event, handler=handler_name)
+        except IntegrityError:
+            return False
+        handler.func(event)
+    return True
+
+
+def outbox_prune(*, now=None, keep: timedelta = timedelta(days=7)) -> int:
+    """Delete events published longer ago than `keep` (their handled rows go with them)."""
+    now = now or timezone.now()
+    deleted, _ = OutboxEvent.objects.filter(published_at__lt=now - keep).delete()
+    return deleted

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from helpdesk import views
+
+admin.site.site_header = "Helpdesk administration"
+admin.site.site_title = "Helpdesk"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", views.language_switch, name="set_language"),
+    path("health/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+    path("desk/", include("tickets.urls")),
+    path("portal/", include("customers.urls")),
+    path("backoffice/", include("backoffice.urls")),
+]

@@ -100,3 +100,22 @@ def test_a_worker_killed_mid_task_leads_to_one_redelivery_and_one_effect(process
     assert lines(attempts) == 2
     assert lines(tmp_path / f"effects-{event.pk}") == 1
     assert OutboxHandled.objects.filter(event=event).count() == 1
+
+
+def test_a_pool_process_killed_mid_task_is_replaced_and_the_task_rerun_once(processes, tmp_path):
+    import os
+    import signal
+
+    processes.start_worker()
+    processes.start_relay()
+    event = publish_effect(tmp_path, sleep=30)
+    attempts = tmp_path / f"attempts-{event.pk}"
+    wait_until(lambda: lines(attempts) == 1, what="the handler to start")
+    OutboxEvent.objects.filter(pk=event.pk).update(payload={"dir": str(tmp_path), "sleep": 0})
+
+    # The handler wrote its process id: kill just that pool process, as the OOM killer would.
+    os.kill(int(attempts.read_text().split()[0]), signal.SIGKILL)
+    wait_handled(event)
+
+    assert lines(attempts) == 2
+    assert lines(tmp_path / f"effects-{event.pk}") == 1

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_htmx",
     "rest_framework",
     "axes",
@@ -239,6 +240,14 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)
 OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=0.25)
 # Extra modules that register outbox handlers (the apps' own `handlers` modules always load).
 OUTBOX_HANDLER_MODULES = env.list("OUTBOX_HANDLER_MODULES", default=[])
+
+# --- Tickets.
+# Agents see the tickets of their teams (and those without a team); True lets them see all.
+TICKETS_AGENTS_SEE_ALL = env.bool("TICKETS_AGENTS_SEE_ALL", default=False)
+# Attachments: the largest file accepted, and the types refused whatever their name says.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

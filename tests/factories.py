@@ -21,3 +21,39 @@ class UserFactory(factory.django.DjangoModelFactory):
         # Through the service, so groups and admin access match the role as in real life.
         if create:
             user_set_role(user=user, role=user.role)
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.Organization"
+
+    name = factory.Faker("company")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "customers.Customer"
+
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"customer{n}@example.net")
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "backoffice.Team"
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+    @factory.post_generation
+    def members(team, create, extracted, **kwargs):
+        if create and extracted:
+            team.members.add(*extracted)
+
+
+def make_ticket(*, requester=None, subject="Printer is on fire", body="It smokes.", by=None, **fields):
+    """A ticket made the way the product makes them: through ticket_create."""
+    from tickets.services import ticket_create
+
+    requester = requester or CustomerFactory()
+    return ticket_create(requester=requester, subject=subject, body=body, by=by, **fields)

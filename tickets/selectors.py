@@ -1,0 +1,167 @@
+"""Reads for the desk: the queues, saved views, keyset pages and counts that stay fast at scale."""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.models import User
+from tickets.models import UNSOLVED, Message, SavedView, Status, Ticket
+
+PAGE_SIZE = 50
+# Counting a million open tickets costs a scan: count up to this and show "10000+".
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    label: str
+
+
+BUILT_IN_QUEUES = [
+    Queue("mine", _("My open tickets")),
+    Queue("unassigned", _("Unassigned in my teams")),
+    Queue("open", _("All open")),
+    Queue("pending", _("Pending")),
+    Queue("solved", _("Recently solved")),
+]
+# Filters a saved view may use: name -> lookup on Ticket.
+VIEW_FILTERS = {
+    "status": "status__in",
+    "priority": "priority__in",
+    "team": "team_id__in",
+    "assignee": "assignee_id__in",
+    "tag": "tags__name__in",
+    "channel": "channel__in",
+    "organization": "organization_id__in",
+    "language": "language__in",
+    "created_after": "created_at__gte",
+    "created_before": "created_at__lt",
+    "updated_after": "updated_at__gte",
+    "updated_before": "updated_at__lt",
+}
+
+
+def queue_tickets(user: User, key: str) -> QuerySet:
+    """The tickets of a built-in queue or saved view (`saved-<id>`), sorted newest change first.
+
+    Raises KeyError for an unknown queue."""
+    visible = Ticket.objects.visible_to(user)
+    if key == "mine":
+        tickets = visible.assigned_to(user).unsolved()
+    elif key == "unassigned":
+        tickets = visible.unassigned().unsolved().filter(team__members=user)
+    elif key == "open":
+        tickets = visible.unsolved()
+    elif key == "pending":
+        tickets = visible.filter(status=Status.PENDING)
+    elif key == "solved":
+        return visible.filter(status=Status.SOLVED).order_by("-solved_at", "-id")
+    elif key.startswith("saved-"):
+        view = saved_views_for(user).get(pk=int(key.removeprefix("saved-")))
+        tickets = apply_view_filters(visible, view.filters)
+    else:
+        raise KeyError(key)
+    return tickets.order_by("-updated_at", "-id")
+
+
+def apply_view_filters(tickets: QuerySet, filters: dict) -> QuerySet:
+    for name, value in filters.items():
+        lookup = VIEW_FILTERS.get(name)
+        if lookup is None or value in (None, "", []):
+            continue
+        if lookup.endswith("__in") and not isinstance(value, list):
+            value = [value]
+        if lookup.endswith(("__gte", "__lt")):
+            value = parse_datetime(value) if isinstance(value, str) else value
+        tickets = tickets.filter(**{lookup: value})
+    if "tag" in filters:
+        tickets = tickets.distinct()
+    return tickets
+
+
+def saved_views_for(user: User) -> QuerySet:
+    return SavedView.objects.filter(Q(owner=user) | Q(shared=True))
+
+
+def capped_count(tickets: QuerySet) -> tuple[int, bool]:
+    """(count, capped): the exact count up to COUNT_CAP, read from the index, never a full scan."""
+    count = tickets.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(count, COUNT_CAP), count > COUNT_CAP
+
+
+# --- Keyset pagination: the cursor is the sort key of the last row, so page 500 costs what page 1 does.
+
+
+def encode_cursor(ticket: Ticket, sort_field: str = "updated_at") -> str:
+    value: datetime = getattr(ticket, sort_field)
+    raw = f"{value.isoformat()}|{ticket.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, pk = raw.split("|")
+        value = parse_datetime(stamp)
+        return (value, int(pk)) if value else None
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def sort_field_of(tickets: QuerySet) -> str:
+    return tickets.query.order_by[0].lstrip("-")
+
+
+def page_after(tickets: QuerySet, cursor: str | None) -> tuple[list[Ticket], str | None]:
+    """One page of `tickets` (sorted by a descending timestamp, then id) after `cursor`."""
+    field = sort_field_of(tickets)
+    position = decode_cursor(cursor) if cursor else None
+    if position is not None:
+        value, pk = position
+        tickets = tickets.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+    rows = list(
+        tickets.select_related("requester", "assignee", "team").prefetch_related("tags")[: PAGE_SIZE + 1]
+    )
+    next_cursor = encode_cursor(rows[PAGE_SIZE - 1], field) if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], next_cursor
+
+
+# --- The ticket page.
+
+
+def ticket_timeline(ticket: Ticket) -> list:
+    """Messages and activity interleaved in time order, with authors and attachments loaded."""
+    messages = list(
+        ticket.messages.select_related("author_user", "author_customer")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+    activities = list(ticket.activities.select_related("actor").order_by("created_at", "id"))
+    entries = messages + activities
+    return sorted(entries, key=lambda entry: (entry.created_at, isinstance(entry, Message), entry.pk))
+
+
+def requester_other_open_tickets(ticket: Ticket, user: User, limit: int = 5) -> list[Ticket]:
+    return list(
+        Ticket.objects.visible_to(user)
+        .filter(requester_id=ticket.requester_id, status__in=UNSOLVED)
+        .exclude(pk=ticket.pk)
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def ticket_page_ticket(user: User, pk: int) -> Ticket:
+    """The ticket for its page, with everything the side panels show loaded up front."""
+    from tickets.access import ticket_for_user
+
+    related = Prefetch("related", queryset=Ticket.objects.only("id", "subject", "status"))
+    queryset = Ticket.objects.select_related(
+        "requester", "requester__organization", "assignee", "team", "merged_into"
+    ).prefetch_related("tags", "followers", related)
+    return ticket_for_user(user, pk, queryset=queryset)

@@ -57,3 +57,18 @@ def make_ticket(*, requester=None, subject="Printer is on fire", body="It smokes
 
     requester = requester or CustomerFactory()
     return ticket_create(requester=requester, subject=subject, body=body, by=by, **fields)
+
+
+class MacroFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.Macro"
+
+    name = factory.Sequence(lambda n: f"Macro {n}")
+    body = "Hello {{ ticket.requester.first_name }},"
+
+
+def make_upload(name="report.pdf", content=b"%PDF-1.4 a small report", content_type="application/pdf"):
+    """A file as a browser or an email would hand it to us."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=content_type)

@@ -65,6 +65,13 @@ class Tag(models.Model):
         return self.name
 
 
+def user_team_ids(user) -> list[int]:
+    """The ids of the user's teams, read once per request (cached on the user object)."""
+    if not hasattr(user, "_team_ids"):
+        user._team_ids = list(user.teams.values_list("id", flat=True))
+    return user._team_ids
+
+
 class TicketQuerySet(models.QuerySet):
     def unsolved(self) -> "TicketQuerySet":
         return self.filter(status__in=UNSOLVED)
@@ -84,8 +91,7 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
         if user.role != "agent" or settings.TICKETS_AGENTS_SEE_ALL:
             return self
-        team_ids = list(user.teams.values_list("id", flat=True))
-        return self.filter(Q(team_id__in=team_ids) | Q(team__isnull=True) | Q(assignee=user))
+        return self.filter(Q(team_id__in=user_team_ids(user)) | Q(team__isnull=True) | Q(assignee=user))
 
 
 class Ticket(models.Model):

@@ -8,7 +8,6 @@ that hears Lithuanian, Latvian, Finnish, Polish and English alike.
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Coalesce
 
 from tickets.models import Message, Ticket
 
@@ -40,7 +39,7 @@ def index_ticket(ticket: Ticket) -> None:
 def index_message(message: Message) -> None:
     if is_postgres():
         Message.objects.filter(pk=message.pk).update(
-            search_vector=SearchVector(Coalesce("body_text", Value("")), weight="C", config=CONFIG)
+            search_vector=SearchVector("body_text", weight="C", config=CONFIG)
         )
 
 

@@ -163,5 +163,28 @@ def ticket_page_ticket(user: User, pk: int) -> Ticket:
     related = Prefetch("related", queryset=Ticket.objects.only("id", "subject", "status"))
     queryset = Ticket.objects.select_related(
         "requester", "requester__organization", "assignee", "team", "merged_into"
-    ).prefetch_related("tags", "followers", related)
+    ).prefetch_related("tags", related)
     return ticket_for_user(user, pk, queryset=queryset)
+
+
+@dataclass(frozen=True)
+class SidebarEntry:
+    key: str
+    label: str
+    count: int | None = None
+    capped: bool = False
+    shared: bool = False
+
+
+def desk_sidebar(user: User, *, with_counts: bool = True) -> list[SidebarEntry]:
+    """Every queue and saved view of the user; with counts (capped, one query each) on list pages."""
+    entries = []
+    for built_in in BUILT_IN_QUEUES:
+        count, capped = capped_count(queue_tickets(user, built_in.key)) if with_counts else (None, False)
+        entries.append(SidebarEntry(built_in.key, str(built_in.label), count, capped))
+    for view in saved_views_for(user):
+        key = f"saved-{view.pk}"
+        tickets = apply_view_filters(Ticket.objects.visible_to(user), view.filters)
+        count, capped = capped_count(tickets) if with_counts else (None, False)
+        entries.append(SidebarEntry(key, view.name, count, capped, shared=view.shared))
+    return entries

@@ -220,17 +220,22 @@ def ticket_customer_reply(
 
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == Status.CLOSED:
+        # The reply is added as a message of its own (not as ticket_create's body), so that an empty
+        # reply is refused, an attachment-only one keeps its files, and the channel message id is kept.
         follow_up = ticket_create(
-            requester=customer,
-            subject=ticket.subject,
-            body=body,
-            body_html=body_html,
-            channel=channel,
-            attachments=attachments,
-            language=ticket.language,
+            requester=customer, subject=ticket.subject, channel=channel, language=ticket.language
         )
         follow_up.related.add(ticket)
-        return follow_up.messages.get()
+        return message_add(
+            ticket=follow_up,
+            body=body,
+            body_html=body_html,
+            author_customer=customer,
+            public=True,
+            channel=channel,
+            attachments=attachments,
+            channel_message_id=channel_message_id,
+        )
     message = message_add(
         ticket=ticket,
         body=body,

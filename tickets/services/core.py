@@ -21,10 +21,23 @@ CHOICES = {"status": Status, "priority": Priority, "type": TicketType}
 
 
 def activity_record(
-    *, ticket: Ticket, actor: User | None, field: str, old="", new="", reason: str = ""
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    field: str,
+    old="",
+    new="",
+    reason: str = "",
+    at: datetime | None = None,
 ) -> Activity:
     return Activity.objects.create(
-        ticket=ticket, actor=actor, field=field, old=_display(old), new=_display(new), reason=reason[:250]
+        ticket=ticket,
+        actor=actor,
+        field=field,
+        old=_display(old),
+        new=_display(new),
+        reason=reason[:250],
+        created_at=at or timezone.now(),
     )
 
 
@@ -91,7 +104,7 @@ def ticket_create(
             now=now,
         )
     search.index_ticket(ticket)
-    activity_record(ticket=ticket, actor=by, field="created", new=ticket.subject)
+    activity_record(ticket=ticket, actor=by, field="created", new=channel, at=now)
     outbox_publish(name="ticket.created", payload={"ticket_id": ticket.pk, "channel": channel})
     return ticket
 
@@ -179,6 +192,9 @@ def ticket_set_tags(
     ensure_can_work(by, ticket)
     add_names = {_tag_name(name) for name in add} - {""}
     remove_names = {_tag_name(name) for name in remove} - {""}
+    if ticket.status == Status.CLOSED and (add_names or remove_names):
+        # As in ticket_update: closed is final, tags included.
+        raise ValidationError({"status": _("A closed ticket cannot be changed.")})
     too_long = [name for name in add_names if len(name) > 50]
     if too_long:
         raise ValidationError({"tags": _("A tag can be at most 50 characters long.")})

@@ -2,10 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template import Context, Template, TemplateSyntaxError
+from django.template import Context, Template, TemplateDoesNotExist, TemplateSyntaxError
+from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
 from helpdesk.models import User
+from tickets.access import ensure_can_work
 from tickets.models import Macro, Ticket
 
 
@@ -30,13 +32,14 @@ def macro_context(ticket: Ticket, agent: User) -> dict:
 
 
 def macro_render(*, macro: Macro, ticket: Ticket, agent: User) -> str:
+    # Some mistakes only show when rendering ({% include "missing.html" %}, {% url "nope" %}).
     try:
         template = Template(macro.body)
-    except TemplateSyntaxError as error:
+        return template.render(Context(macro_context(ticket, agent), autoescape=False)).strip()
+    except (TemplateSyntaxError, TemplateDoesNotExist, NoReverseMatch) as error:
         raise ValidationError(
             {"body": _("The macro has a broken placeholder: %(error)s") % {"error": error}}
         ) from error
-    return template.render(Context(macro_context(ticket, agent), autoescape=False)).strip()
 
 
 def macro_visible_to(user: User):
@@ -48,6 +51,8 @@ def macro_apply(*, macro: Macro, ticket: Ticket, by: User) -> str:
     """Set the macro's fields on the ticket and return its reply text for the agent to review and send."""
     from tickets.services.core import ticket_set_tags, ticket_update
 
+    # Checked here too: a macro that sets no field would otherwise show anyone the requester's details.
+    ensure_can_work(by, ticket)
     changes = {
         field: value
         for field, value in (
@@ -60,7 +65,8 @@ def macro_apply(*, macro: Macro, ticket: Ticket, by: User) -> str:
     # The status is set when the reply is sent (so a "solve" macro does not solve before replying).
     changes.pop("status", None)
     if changes:
-        ticket_update(
+        # The updated ticket, so that the reply's placeholders show the values the macro just set.
+        ticket = ticket_update(
             ticket=ticket, by=by, changes=changes, reason=_("macro %(name)s") % {"name": macro.name}
         )
     if macro.add_tags:

@@ -12,8 +12,12 @@ PRESENCE_TTL = timedelta(seconds=20)
 
 
 def presence_touch(*, ticket: Ticket, user: User, typing: bool, now: datetime | None = None) -> None:
-    TicketPresence.objects.update_or_create(
-        ticket=ticket, user=user, defaults={"seen_at": now or timezone.now(), "typing": typing}
+    # One upsert: this runs every few seconds for every open ticket page.
+    TicketPresence.objects.bulk_create(
+        [TicketPresence(ticket=ticket, user=user, seen_at=now or timezone.now(), typing=typing)],
+        update_conflicts=True,
+        unique_fields=["ticket", "user"],
+        update_fields=["seen_at", "typing"],
     )
 
 

@@ -1,0 +1,19 @@
+"""Writes about customers (identities, merging and GDPR build on this)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from customers.models import Customer
+
+
+@transaction.atomic
+def customer_find_or_create(*, email: str, name: str = "", language: str = "") -> Customer:
+    """The customer with this email address, created if we have never heard from them."""
+    email = email.strip().lower()
+    if not email:
+        raise ValidationError({"email": _("An email address is required.")})
+    customer = Customer.objects.filter(email__iexact=email).order_by("pk").first()
+    if customer is None:
+        customer = Customer.objects.create(email=email, name=name.strip() or email, language=language)
+    return customer

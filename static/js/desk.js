@@ -1,0 +1,96 @@
+// The desk's keyboard and small behaviours. Every action also works with plain links and forms.
+"use strict";
+
+(() => {
+  const rows = () => Array.from(document.querySelectorAll("[data-row]"));
+  let current = -1;
+
+  function select(index) {
+    const list = rows();
+    if (!list.length) return;
+    current = Math.max(0, Math.min(index, list.length - 1));
+    list.forEach((row, i) => row.classList.toggle("selected", i === current));
+    list[current].scrollIntoView({ block: "nearest" });
+  }
+
+  function typingTarget(element) {
+    return element.closest("input, textarea, select, [contenteditable]");
+  }
+
+  function focusReply(mode) {
+    const radio = document.querySelector(`[data-mode="${mode}"]`);
+    const body = document.querySelector(".reply-form textarea");
+    if (!radio || !body) return;
+    radio.checked = true;
+    body.focus();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || typingTarget(event.target)) return;
+    const actions = {
+      j: () => select(current + 1),
+      k: () => select(current - 1),
+      Enter: () => current >= 0 && (window.location.href = rows()[current].dataset.href),
+      x: () => {
+        const box = current >= 0 && rows()[current].querySelector("input[type=checkbox]");
+        if (box) box.checked = !box.checked;
+      },
+      r: () => focusReply("reply"),
+      n: () => focusReply("note"),
+      a: () => document.querySelector("#assign-me-form")?.requestSubmit(),
+      "/": () => document.querySelector("[data-shortcut='/']")?.focus(),
+      "?": () => document.querySelector("#shortcut-help")?.showModal(),
+    };
+    const action = actions[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-show-help]")) {
+      document.querySelector("#shortcut-help")?.showModal();
+    }
+    const all = event.target.closest("[data-check-all]");
+    if (all) {
+      document.querySelectorAll("#ticket-rows input[type=checkbox]").forEach((box) => (box.checked = all.checked));
+    }
+    const confirming = event.target.closest("[data-confirm]");
+    if (confirming && !window.confirm(confirming.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
+  // Bulk bar: show only the input that the chosen action needs.
+  function showBulkInput() {
+    const action = document.querySelector("#bulk-action");
+    if (!action) return;
+    document.querySelectorAll("[data-bulk-for]").forEach((input) => {
+      input.hidden = input.dataset.bulkFor !== action.value;
+    });
+  }
+  document.addEventListener("change", (event) => {
+    if (event.target.id === "bulk-action") showBulkInput();
+  });
+
+  // Do not refresh a list while the agent is choosing tickets in it.
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    if (event.target.id === "ticket-rows" && document.querySelector("#ticket-rows input:checked")) {
+      event.preventDefault();
+    }
+  });
+
+  // Tell the other agents on this ticket that we are typing (sent with the presence poll).
+  let typingTimer = null;
+  document.addEventListener("input", (event) => {
+    if (!event.target.matches(".reply-form textarea")) return;
+    const flag = document.querySelector("#typing-flag");
+    if (!flag) return;
+    flag.value = "1";
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(() => (flag.value = "0"), 8000);
+  });
+
+  document.addEventListener("DOMContentLoaded", showBulkInput);
+})();

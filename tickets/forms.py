@@ -1,0 +1,156 @@
+"""Forms of the desk: they parse and validate input; the services do the work."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.models import Team
+from helpdesk.models import DESK_ROLES, User
+from tickets.models import Channel, Priority, Status, TicketType
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the service (size, type)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in files]
+
+
+def attachments_help() -> str:
+    return _("Up to %(size)s per file. Programs and scripts are refused.") % {
+        "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
+    }
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    internal = forms.BooleanField(label=_("Internal note"), required=False)
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+    status = forms.ChoiceField(
+        label=_("Submit as"), choices=[("", _("Keep status"))] + list(Status.choices[:-1]), required=False
+    )
+    seen_message_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    force = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help()
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("body") or "").strip() and not data.get("attachments"):
+            self.add_error("body", _("Write a message or attach a file."))
+        return data
+
+
+def agent_choices() -> list[tuple[str, str]]:
+    agents = User.objects.filter(role__in=DESK_ROLES, is_active=True).order_by("full_name")
+    return [("", _("Unassigned"))] + [(str(agent.pk), agent.full_name or agent.email) for agent in agents]
+
+
+class TicketFieldsForm(forms.Form):
+    """The properties panel. Only fields present in the POST are changed."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    assignee = forms.TypedChoiceField(label=_("Assignee"), required=False, coerce=int, empty_value=None)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", "—")] + settings.LANGUAGES, required=False
+    )
+    due_at = forms.DateTimeField(
+        label=_("Due"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args, agents: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = agents if agents is not None else agent_choices()
+
+    def changes(self) -> dict:
+        """The submitted fields as model values (assignee as a User)."""
+        changes = {name: self.cleaned_data[name] for name in self.fields if name in self.data}
+        if "assignee" in changes:
+            pk = changes["assignee"]
+            changes["assignee"] = User.objects.get(pk=pk) if pk else None
+        return changes
+
+
+class TagsForm(forms.Form):
+    add = forms.CharField(label=_("Add tags"), required=False, max_length=250)
+    remove = forms.CharField(required=False, max_length=50, widget=forms.HiddenInput)
+
+
+class TicketNumberForm(forms.Form):
+    number = forms.IntegerField(label=_("Ticket number"), min_value=1)
+
+
+class BulkForm(forms.Form):
+    ticket = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True)
+    action = forms.ChoiceField(
+        choices=[("assign", ""), ("status", ""), ("priority", ""), ("tag", ""), ("merge", "")]
+    )
+    assignee = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(choices=Status.choices, required=False)
+    priority = forms.ChoiceField(choices=Priority.choices, required=False)
+    tags = forms.CharField(required=False, max_length=250)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any number is syntactically fine; visibility is checked against the user's tickets.
+        self.fields["ticket"].valid_value = lambda value: True
+        self.fields["assignee"].choices = agent_choices()
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    shared = forms.BooleanField(label=_("Share with all agents"), required=False)
+    status = forms.MultipleChoiceField(label=_("Status"), choices=Status.choices, required=False)
+    priority = forms.MultipleChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+    channel = forms.MultipleChoiceField(label=_("Channel"), choices=Channel.choices, required=False)
+    team = forms.ModelMultipleChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
+    language = forms.MultipleChoiceField(label=_("Language"), choices=settings.LANGUAGES, required=False)
+    created_after = forms.DateTimeField(
+        label=_("Created after"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    created_before = forms.DateTimeField(
+        label=_("Created before"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        filters = {name: data[name] for name in ("status", "priority", "channel", "language") if data[name]}
+        if data["team"]:
+            filters["team"] = [team.pk for team in data["team"]]
+        if data["tag"]:
+            filters["tag"] = [data["tag"].strip().lower()]
+        for name in ("created_after", "created_before"):
+            if data[name]:
+                filters[name] = data[name].isoformat()
+        return filters
+
+
+class TicketCreateForm(forms.Form):
+    """An agent opens a ticket on a customer's behalf (a phone call, a walk-in)."""
+
+    requester_email = forms.EmailField(label=_("Customer email"))
+    requester_name = forms.CharField(label=_("Customer name"), max_length=200, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    body = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}))
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.PHONE)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, initial=TicketType.QUESTION)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)

@@ -1,0 +1,36 @@
+"""Template filters for the desk: readable, translated names for activity fields and values."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Channel, Priority, Status, TicketType
+
+register = template.Library()
+
+FIELD_LABELS = {
+    "status": _("status"),
+    "priority": _("priority"),
+    "type": _("type"),
+    "team": _("team"),
+    "assignee": _("assignee"),
+    "language": _("language"),
+    "due_at": _("due date"),
+    "subject": _("subject"),
+    "tags": _("tags"),
+}
+VALUE_LABELS = {
+    "status": dict(Status.choices),
+    "priority": dict(Priority.choices),
+    "type": dict(TicketType.choices),
+    "channel": dict(Channel.choices),
+}
+
+
+@register.filter
+def field_label(field: str) -> str:
+    return FIELD_LABELS.get(field, field)
+
+
+@register.filter
+def value_label(value: str, field: str) -> str:
+    return VALUE_LABELS.get(field, {}).get(value, value)

@@ -1,0 +1,122 @@
+"""The ticket page and what it loads beside it: preview, presence, attachments, new tickets."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from customers.services import customer_find_or_create
+from helpdesk.access import desk_required
+from tickets.access import ticket_for_user
+from tickets.forms import (
+    ReplyForm,
+    TagsForm,
+    TicketCreateForm,
+    TicketFieldsForm,
+    TicketNumberForm,
+    agent_choices,
+)
+from tickets.models import Attachment, Ticket
+from tickets.selectors import requester_other_open_tickets, ticket_page_ticket, ticket_timeline
+from tickets.services import presence_others, presence_touch, ticket_create
+from tickets.services.macros import macro_visible_to
+from tickets.views.queues import desk_context
+
+
+def ticket_page_context(request: HttpRequest, ticket: Ticket, *, reply_form: ReplyForm | None = None) -> dict:
+    timeline = ticket_timeline(ticket)
+    fields_form = TicketFieldsForm(
+        agents=agent_choices(),
+        initial={
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "type": ticket.type,
+            "team": ticket.team_id,
+            "assignee": ticket.assignee_id or "",
+            "language": ticket.language,
+            "due_at": ticket.due_at,
+        },
+    )
+    return {
+        "ticket": ticket,
+        "timeline": timeline,
+        "reply_form": reply_form or ReplyForm(initial={"seen_message_id": ticket.last_public_message_id}),
+        "fields_form": fields_form,
+        "tags_form": TagsForm(),
+        "number_form": TicketNumberForm(),
+        "macros": list(macro_visible_to(request.user)),
+        "other_open": requester_other_open_tickets(ticket, request.user),
+        "others": presence_others(ticket=ticket, user=request.user),
+    } | desk_context(request, "")
+
+
+@desk_required
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = ticket_page_ticket(request.user, pk)
+    presence_touch(ticket=ticket, user=request.user, typing=False)
+    return render(request, "tickets/ticket.html", ticket_page_context(request, ticket))
+
+
+@desk_required
+def ticket_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """A small card of one ticket (for hovering in lists and quick looks)."""
+    ticket = ticket_for_user(
+        request.user, pk, queryset=Ticket.objects.select_related("requester", "assignee")
+    )
+    return render(request, "tickets/_preview.html", {"ticket": ticket})
+
+
+@desk_required
+def ticket_presence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by the ticket page: records that this agent is here (and typing), lists the others."""
+    ticket = ticket_for_user(request.user, pk)
+    if request.method == "POST":
+        presence_touch(ticket=ticket, user=request.user, typing=request.POST.get("typing") == "1")
+    others = presence_others(ticket=ticket, user=request.user)
+    seen = request.POST.get("seen_message_id") or request.GET.get("seen_message_id") or ""
+    newer = seen.isdigit() and (ticket.last_public_message_id or 0) > int(seen)
+    return render(
+        request, "tickets/_presence.html", {"ticket": ticket, "others": others, "newer_reply": newer}
+    )
+
+
+@desk_required
+def attachment_download(request: HttpRequest, token: str) -> FileResponse:
+    attachment = Attachment.objects.select_related("message").filter(token=token).first()
+    if attachment is None:
+        raise Http404
+    ticket_for_user(request.user, attachment.message.ticket_id)  # 404 unless the ticket is visible
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@desk_required
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    form = TicketCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        requester = customer_find_or_create(email=data["requester_email"], name=data["requester_name"])
+        try:
+            ticket = ticket_create(
+                requester=requester,
+                subject=data["subject"],
+                body=data["body"],
+                channel=data["channel"],
+                priority=data["priority"],
+                type=data["type"],
+                team=data["team"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Ticket #%(number)s created.") % {"number": ticket.pk})
+            return redirect(ticket)
+    return render(request, "tickets/ticket_new.html", {"form": form} | desk_context(request, ""))

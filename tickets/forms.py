@@ -6,8 +6,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.models import Team
+from customers.models import Organization
 from helpdesk.models import DESK_ROLES, User
 from tickets.models import Channel, Priority, Status, TicketType
+
+
+class DateTimeField(forms.DateTimeField):
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,9 +74,7 @@ class TicketFieldsForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), choices=[("", "—")] + settings.LANGUAGES, required=False
     )
-    due_at = forms.DateTimeField(
-        label=_("Due"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    due_at = DateTimeField(label=_("Due"), required=False)
 
     def __init__(self, *args, agents: list | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -119,27 +122,63 @@ class SavedViewForm(forms.Form):
     priority = forms.MultipleChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
     channel = forms.MultipleChoiceField(label=_("Channel"), choices=Channel.choices, required=False)
     team = forms.ModelMultipleChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+    assignee = forms.TypedMultipleChoiceField(label=_("Assignee"), coerce=int, required=False)
+    organization = forms.ModelMultipleChoiceField(
+        label=_("Organization"), queryset=Organization.objects.all(), required=False
+    )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
     language = forms.MultipleChoiceField(label=_("Language"), choices=settings.LANGUAGES, required=False)
-    created_after = forms.DateTimeField(
-        label=_("Created after"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    created_before = forms.DateTimeField(
-        label=_("Created before"),
+    created_after = DateTimeField(label=_("Created after"), required=False)
+    created_before = DateTimeField(label=_("Created before"), required=False)
+    updated_after = DateTimeField(label=_("Updated after"), required=False)
+    updated_before = DateTimeField(label=_("Updated before"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[("updated", _("Last update, newest first")), ("created", _("Creation, newest first"))],
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = agent_choices()[1:]
+
+    def filters(self) -> dict:
+        data = self.cleaned_data
+        names = ("status", "priority", "channel", "language", "assignee")
+        filters = {name: data[name] for name in names if data[name]}
+        for name in ("team", "organization"):
+            if data[name]:
+                filters[name] = [obj.pk for obj in data[name]]
+        if data["tag"]:
+            filters["tag"] = [data["tag"].strip().lower()]
+        for name in ("created_after", "created_before", "updated_after", "updated_before"):
+            if data[name]:
+                filters[name] = data[name].isoformat()
+        filters["sort"] = data["sort"] or "updated"
+        return filters
+
+
+class SearchFilterForm(forms.Form):
+    """Narrows search results; every field is optional."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any status"))] + Status.choices, required=False
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=[("", _("Any priority"))] + Priority.choices, required=False
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", _("Any channel"))] + Channel.choices, required=False
+    )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.all(), required=False, empty_label=_("Any team")
     )
 
     def filters(self) -> dict:
         data = self.cleaned_data
-        filters = {name: data[name] for name in ("status", "priority", "channel", "language") if data[name]}
+        filters = {name: data[name] for name in ("status", "priority", "channel") if data[name]}
         if data["team"]:
-            filters["team"] = [team.pk for team in data["team"]]
-        if data["tag"]:
-            filters["tag"] = [data["tag"].strip().lower()]
-        for name in ("created_after", "created_before"):
-            if data[name]:
-                filters[name] = data[name].isoformat()
+            filters["team"] = data["team"].pk
         return filters
 
 

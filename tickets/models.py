@@ -164,6 +164,7 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status", "-updated_at", "-id"], name="ticket_assignee_idx"),
             models.Index(fields=["team", "status", "-updated_at", "-id"], name="ticket_team_idx"),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
+            models.Index(fields=["-created_at", "-id"], name="ticket_created_idx"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_idx"),
             models.Index(
                 fields=["-solved_at", "-id"], name="ticket_solved_idx", condition=Q(status="solved")

@@ -30,6 +30,11 @@ BUILT_IN_QUEUES = [
     Queue("pending", _("Pending")),
     Queue("solved", _("Recently solved")),
 ]
+# Orders a saved view may use; each is a descending timestamp then id, backed by an index.
+SORTS = {
+    "updated": ("-updated_at", "-id"),
+    "created": ("-created_at", "-id"),
+}
 # Filters a saved view may use: name -> lookup on Ticket.
 VIEW_FILTERS = {
     "status": "status__in",
@@ -65,9 +70,10 @@ def queue_tickets(user: User, key: str) -> QuerySet:
     elif key.startswith("saved-"):
         view = saved_views_for(user).get(pk=int(key.removeprefix("saved-")))
         tickets = apply_view_filters(visible, view.filters)
+        return tickets.order_by(*SORTS.get(view.filters.get("sort"), SORTS["updated"]))
     else:
         raise KeyError(key)
-    return tickets.order_by("-updated_at", "-id")
+    return tickets.order_by(*SORTS["updated"])
 
 
 def apply_view_filters(tickets: QuerySet, filters: dict) -> QuerySet:
@@ -163,7 +169,7 @@ def ticket_page_ticket(user: User, pk: int) -> Ticket:
     related = Prefetch("related", queryset=Ticket.objects.only("id", "subject", "status"))
     queryset = Ticket.objects.select_related(
         "requester", "requester__organization", "assignee", "team", "merged_into"
-    ).prefetch_related("tags", related)
+    ).prefetch_related("tags", "followers", related)
     return ticket_for_user(user, pk, queryset=queryset)
 
 

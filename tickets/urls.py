@@ -18,6 +18,7 @@ urlpatterns = [
     path("tickets/<int:pk>/fields/", views.ticket_fields, name="ticket_fields"),
     path("tickets/<int:pk>/tags/", views.ticket_tags, name="ticket_tags"),
     path("tickets/<int:pk>/assign-me/", views.ticket_assign_me, name="ticket_assign_me"),
+    path("tickets/<int:pk>/follow/", views.ticket_follow, name="ticket_follow"),
     path("tickets/<int:pk>/merge/", views.ticket_merge, name="ticket_merge"),
     path("tickets/<int:pk>/link/", views.ticket_link, name="ticket_link"),
     path("tickets/<int:pk>/macro/", views.ticket_macro, name="ticket_macro"),

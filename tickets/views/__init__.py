@@ -3,6 +3,7 @@
 from tickets.views.actions import (
     ticket_assign_me,
     ticket_fields,
+    ticket_follow,
     ticket_link,
     ticket_macro,
     ticket_merge,
@@ -29,6 +30,7 @@ __all__ = [
     "ticket_assign_me",
     "ticket_detail",
     "ticket_fields",
+    "ticket_follow",
     "ticket_link",
     "ticket_macro",
     "ticket_merge",

@@ -13,6 +13,7 @@ from tickets.access import ticket_for_user
 from tickets.forms import ReplyForm, TagsForm, TicketFieldsForm, TicketNumberForm
 from tickets.models import Message
 from tickets.selectors import ticket_page_ticket
+from tickets.services import followers
 from tickets.services.macros import macro_visible_to
 from tickets.views.ticket_page import ticket_page_context
 
@@ -112,6 +113,18 @@ def ticket_assign_me(request: HttpRequest, pk: int) -> HttpResponse:
         services.ticket_assign(ticket=ticket, agent=request.user, by=request.user, reason=_("took it"))
     except ValidationError as error:
         _report(request, error)
+    return redirect(ticket)
+
+
+@desk_required
+@require_POST
+def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    ticket = ticket_for_user(request.user, pk)
+    follow = request.POST.get("follow") == "1"
+    followers.ticket_follow(ticket=ticket, user=request.user, follow=follow)
+    messages.success(
+        request, _("You follow this ticket.") if follow else _("You no longer follow this ticket.")
+    )
     return redirect(ticket)
 
 

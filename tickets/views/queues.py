@@ -13,9 +13,16 @@ from helpdesk.access import desk_required
 from helpdesk.models import User
 from helpdesk.selectors import system_status
 from tickets import search as ticket_search
-from tickets.forms import BulkForm, SavedViewForm
+from tickets.forms import BulkForm, SavedViewForm, SearchFilterForm
 from tickets.models import SavedView, Ticket
-from tickets.selectors import PAGE_SIZE, desk_sidebar, page_after, queue_tickets, saved_views_for
+from tickets.selectors import (
+    PAGE_SIZE,
+    apply_view_filters,
+    desk_sidebar,
+    page_after,
+    queue_tickets,
+    saved_views_for,
+)
 from tickets.services import saved_views as saved_view_services
 from tickets.services import ticket_bulk_update, ticket_merge
 
@@ -70,14 +77,24 @@ def search(request: HttpRequest) -> HttpResponse:
     jump = re.fullmatch(r"#?(\d{1,12})", query)
     if jump and Ticket.objects.visible_to(request.user).filter(pk=int(jump.group(1))).exists():
         return redirect("desk:ticket", pk=int(jump.group(1)))
+    form = SearchFilterForm(request.GET)
+    visible = Ticket.objects.visible_to(request.user)
+    if form.is_valid():
+        visible = apply_view_filters(visible, form.filters())
     results = (
-        ticket_search.search_tickets(Ticket.objects.visible_to(request.user), query)
+        ticket_search.search_tickets(visible, query)
         .select_related("requester", "assignee", "team")
         .prefetch_related("tags")[:PAGE_SIZE]
         if query
         else []
     )
-    context = {"query": query, "rows": list(results), "next_cursor": None, "is_first_page": True}
+    context = {
+        "query": query,
+        "rows": list(results),
+        "filter_form": form,
+        "next_cursor": None,
+        "is_first_page": True,
+    }
     return render(
         request, "tickets/search.html", context | desk_context(request, "", on_list=True) | _bulk_context()
     )

@@ -208,8 +208,16 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# --- Celery. Queues: default, routing, sla, notify, ingest (see helpdesk/celery.py).
 REDIS_URL = env.str("REDIS_URL", default="")
+
+# --- Cache: Redis when there is one (shared by every process), else this process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# --- Celery. Queues: default, routing, sla, notify, ingest (see helpdesk/celery.py).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded broker: messages are files under var/broker, shared by every local process.

@@ -7,6 +7,13 @@ from django.conf import settings
 from tests.processes import ProcessGroup, database_url, uses_redis
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def broker_env(tmp_path, worker_id) -> dict[str, str]:
     """A broker for this test alone: a flushed Redis database, or a filesystem broker folder."""

@@ -76,13 +76,26 @@ class TicketFieldsForm(forms.Form):
     )
     due_at = DateTimeField(label=_("Due"), required=False)
 
-    def __init__(self, *args, agents: list | None = None, **kwargs):
+    def __init__(self, *args, ticket=None, agents: list | None = None, **kwargs):
+        # Bound to the ticket's current values, so that only what the agent changed is applied
+        # (the panel posts every field; a due date loses its microseconds on the way).
+        if ticket is not None:
+            kwargs["initial"] = {
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "type": ticket.type,
+                "team": ticket.team_id,
+                "assignee": ticket.assignee_id or "",
+                "language": ticket.language,
+                "due_at": ticket.due_at,
+            }
+        kwargs.setdefault("auto_id", "property_%s")  # the reply form on the same page has a status too
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = agents if agents is not None else agent_choices()
 
     def changes(self) -> dict:
-        """The submitted fields as model values (assignee as a User)."""
-        changes = {name: self.cleaned_data[name] for name in self.fields if name in self.data}
+        """The fields the agent changed, as model values (assignee as a User)."""
+        changes = {name: self.cleaned_data[name] for name in self.changed_data if name in self.data}
         if "assignee" in changes:
             pk = changes["assignee"]
             changes["assignee"] = User.objects.get(pk=pk) if pk else None

@@ -150,7 +150,7 @@ class Ticket(models.Model):
     resolution_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The newest public message: a reply written before it was seen is a collision.
     last_public_message_id = models.BigIntegerField(null=True, blank=True)
-    # PostgreSQL full-text: subject, requester name and email (messages have their own vectors).
+    # PostgreSQL full-text over subject, requester and messages (see tickets/search.py).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
@@ -212,7 +212,6 @@ class Message(models.Model):
     channel_message_id = models.CharField(max_length=250, blank=True, db_index=True)
     metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_idx")]

@@ -5,16 +5,19 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import User
-from tickets.models import UNSOLVED, Message, SavedView, Status, Ticket
+from tickets.models import UNSOLVED, Message, SavedView, Status, Ticket, user_team_ids
 
 PAGE_SIZE = 50
 # Counting a million open tickets costs a scan: count up to this and show "10000+".
 COUNT_CAP = 10_000
+# Sidebar counts may be this many seconds old (the lists themselves are always fresh).
+COUNT_CACHE_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def queue_tickets(user: User, key: str) -> QuerySet:
     if key == "mine":
         tickets = visible.assigned_to(user).unsolved()
     elif key == "unassigned":
-        tickets = visible.unassigned().unsolved().filter(team__members=user)
+        tickets = visible.unassigned().unsolved().filter(team_id__in=user_team_ids(user))
     elif key == "open":
         tickets = visible.unsolved()
     elif key == "pending":
@@ -101,6 +104,17 @@ def capped_count(tickets: QuerySet) -> tuple[int, bool]:
     return min(count, COUNT_CAP), count > COUNT_CAP
 
 
+def cached_capped_count(user: User, key: str, tickets: QuerySet) -> tuple[int, bool]:
+    """A queue's count as shown in the sidebar: at most COUNT_CACHE_SECONDS old, so that moving
+    between pages does not count the same queues again."""
+    cache_key = f"desk-count:{user.pk}:{key}"
+    counted = cache.get(cache_key)
+    if counted is None:
+        counted = capped_count(tickets)
+        cache.set(cache_key, counted, COUNT_CACHE_SECONDS)
+    return tuple(counted)
+
+
 # --- Keyset pagination: the cursor is the sort key of the last row, so page 500 costs what page 1 does.
 
 
@@ -130,7 +144,8 @@ def page_after(tickets: QuerySet, cursor: str | None) -> tuple[list[Ticket], str
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         value, pk = position
-        tickets = tickets.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+        # "<= value" lets the index scan start at the cursor; the exclusion drops the rows already shown.
+        tickets = tickets.filter(**{f"{field}__lte": value}).exclude(**{field: value, "pk__gte": pk})
     rows = list(
         tickets.select_related("requester", "assignee", "team").prefetch_related("tags")[: PAGE_SIZE + 1]
     )
@@ -186,11 +201,12 @@ def desk_sidebar(user: User, *, with_counts: bool = True) -> list[SidebarEntry]:
     """Every queue and saved view of the user; with counts (capped, one query each) on list pages."""
     entries = []
     for built_in in BUILT_IN_QUEUES:
-        count, capped = capped_count(queue_tickets(user, built_in.key)) if with_counts else (None, False)
+        tickets = queue_tickets(user, built_in.key)
+        count, capped = cached_capped_count(user, built_in.key, tickets) if with_counts else (None, False)
         entries.append(SidebarEntry(built_in.key, str(built_in.label), count, capped))
     for view in saved_views_for(user):
         key = f"saved-{view.pk}"
         tickets = apply_view_filters(Ticket.objects.visible_to(user), view.filters)
-        count, capped = capped_count(tickets) if with_counts else (None, False)
+        count, capped = cached_capped_count(user, key, tickets) if with_counts else (None, False)
         entries.append(SidebarEntry(key, view.name, count, capped, shared=view.shared))
     return entries

@@ -226,7 +226,7 @@ def test_properties_change_over_htmx_returns_the_panel(desk, ticket):
         f"/desk/tickets/{ticket.pk}/fields/", {"priority": "urgent"}, headers={"HX-Request": "true"}
     )
 
-    assert response.templates[0].name == "tickets/_properties.html"
+    assert response.templates[0].name == "tickets/ticket.html"
     ticket.refresh_from_db()
     assert ticket.priority == "urgent"
     assert ticket.activities.filter(field="priority", old="normal", new="urgent").exists()

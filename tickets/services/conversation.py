@@ -63,7 +63,9 @@ def validate_attachments(files: list) -> None:
     errors = []
     for upload in files:
         name = PurePath(upload.name or "").name
-        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        # Windows drops trailing dots and spaces when it saves a file: "run.bat. " becomes run.bat.
+        bare = name.rstrip(". ")
+        extension = bare.rsplit(".", 1)[-1].lower() if "." in bare else ""
         if upload.size > settings.ATTACHMENT_MAX_BYTES:
             errors.append(
                 _("%(name)s is too large (%(size)s; the limit is %(limit)s).")

@@ -90,7 +90,8 @@ def ticket_create(
         updated_at=now,
     )
     if tags:
-        ticket_set_tags(ticket=ticket, add=tags, by=by, record=False)
+        # by=None: creating the ticket is the permission; an agent may file it for a team they are not in.
+        ticket_set_tags(ticket=ticket, add=tags, by=None, record=False)
     if body.strip() or body_html:
         message_add(
             ticket=ticket,

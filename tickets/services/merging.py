@@ -1,12 +1,13 @@
 """Merging, splitting, linking and bulk changes."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpdesk.models import User
 from helpdesk.outbox import outbox_publish
+from tickets import search
 from tickets.access import ensure_can_work
 from tickets.models import Message, Status, Ticket
 
@@ -41,6 +42,8 @@ def ticket_merge(*, source: Ticket, target: Ticket, by: User | None) -> Ticket:
         solved_at=source.solved_at or now,
         updated_at=now,
     )
+    for ticket in (source, target):
+        search.index_ticket(ticket)
     activity_record(ticket=source, actor=by, field="merged_into", new=f"#{target.pk}")
     activity_record(
         ticket=target,
@@ -78,6 +81,8 @@ def ticket_split(*, message: Message, by: User | None) -> Ticket:
     for ticket in (source, new):
         last_public = ticket.messages.filter(public=True).order_by("-id").values_list("id", flat=True).first()
         Ticket.objects.filter(pk=ticket.pk).update(last_public_message_id=last_public)
+    for ticket in (source, new):
+        search.index_ticket(ticket)
     activity_record(ticket=source, actor=by, field="split_to", new=f"#{new.pk}")
     activity_record(ticket=new, actor=by, field="split_from", new=f"#{source.pk}")
     outbox_publish(name="ticket.split", payload={"source_id": source.pk, "ticket_id": new.pk})
@@ -113,4 +118,6 @@ def ticket_bulk_update(*, tickets: list[Ticket], by: User, changes: dict, tags: 
             done.append(ticket.pk)
         except ValidationError as error:
             failed[ticket.pk] = "; ".join(error.messages)
+        except PermissionDenied as error:
+            failed[ticket.pk] = str(error)
     return {"done": done, "failed": failed}

@@ -71,7 +71,7 @@ def _ticket_page(request, ticket, form, *, status: int, collision=None) -> HttpR
 @require_POST
 def ticket_fields(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = ticket_for_user(request.user, pk)
-    form = TicketFieldsForm(request.POST)
+    form = TicketFieldsForm(request.POST, ticket=ticket)
     if form.is_valid():
         try:
             ticket = services.ticket_update(ticket=ticket, by=request.user, changes=form.changes())
@@ -82,8 +82,9 @@ def ticket_fields(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Some values were not valid: %(fields)s.") % {"fields": ", ".join(form.errors)}
         )
     if request.htmx:
+        # The page swaps in its ticket area (header, timeline, panels) and the messages from this.
         ticket = ticket_page_ticket(request.user, pk)
-        return render(request, "tickets/_properties.html", ticket_page_context(request, ticket))
+        return render(request, "tickets/ticket.html", ticket_page_context(request, ticket))
     return redirect(ticket)
 
 

@@ -17,7 +17,7 @@ from tickets.forms import (
     TicketNumberForm,
     agent_choices,
 )
-from tickets.models import Attachment, Ticket
+from tickets.models import Attachment, Message, Ticket
 from tickets.selectors import requester_other_open_tickets, ticket_page_ticket, ticket_timeline
 from tickets.services import presence_others, presence_touch, ticket_create
 from tickets.services.macros import macro_visible_to
@@ -26,21 +26,11 @@ from tickets.views.queues import desk_context
 
 def ticket_page_context(request: HttpRequest, ticket: Ticket, *, reply_form: ReplyForm | None = None) -> dict:
     timeline = ticket_timeline(ticket)
-    fields_form = TicketFieldsForm(
-        agents=agent_choices(),
-        initial={
-            "status": ticket.status,
-            "priority": ticket.priority,
-            "type": ticket.type,
-            "team": ticket.team_id,
-            "assignee": ticket.assignee_id or "",
-            "language": ticket.language,
-            "due_at": ticket.due_at,
-        },
-    )
+    fields_form = TicketFieldsForm(ticket=ticket, agents=agent_choices())
     return {
         "ticket": ticket,
         "timeline": timeline,
+        "message_count": sum(1 for entry in timeline if isinstance(entry, Message)),
         "reply_form": reply_form or ReplyForm(initial={"seen_message_id": ticket.last_public_message_id}),
         "fields_form": fields_form,
         "tags_form": TagsForm(),

@@ -77,21 +77,15 @@ class TicketFieldsForm(forms.Form):
     due_at = DateTimeField(label=_("Due"), required=False)
 
     def __init__(self, *args, ticket=None, agents: list | None = None, **kwargs):
-        # Bound to the ticket's current values, so that only what the agent changed is applied
-        # (the panel posts every field; a due date loses its microseconds on the way).
         if ticket is not None:
-            kwargs["initial"] = {
-                "status": ticket.status,
-                "priority": ticket.priority,
-                "type": ticket.type,
-                "team": ticket.team_id,
-                "assignee": ticket.assignee_id or "",
-                "language": ticket.language,
-                "due_at": ticket.due_at,
-            }
+            kwargs["initial"] = ticket_field_values(ticket)
         kwargs.setdefault("auto_id", "property_%s")  # the reply form on the same page has a status too
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = agents if agents is not None else agent_choices()
+        # The page posts back what it showed, so changed_data is what this agent changed: a field
+        # changed by someone else meanwhile is neither reverted nor silently overwritten.
+        for field in self.fields.values():
+            field.show_hidden_initial = True
 
     def changes(self) -> dict:
         """The fields the agent changed, as model values (assignee as a User)."""
@@ -100,6 +94,33 @@ class TicketFieldsForm(forms.Form):
             pk = changes["assignee"]
             changes["assignee"] = User.objects.get(pk=pk) if pk else None
         return changes
+
+    def stale_fields(self, ticket) -> list[str]:
+        """Labels of the fields this agent changed that someone else changed since the page loaded."""
+        current = ticket_field_values(ticket)
+        stale = []
+        for name in self.changed_data:
+            shown_key = self.add_initial_prefix(name)
+            if shown_key not in self.data:
+                continue  # posted without the page (a script): nothing to compare with
+            field = self.fields[name]
+            shown = field.hidden_widget().value_from_datadict(self.data, self.files, shown_key)
+            if field.has_changed(current[name], shown):
+                stale.append(str(field.label))
+        return stale
+
+
+def ticket_field_values(ticket) -> dict:
+    return {
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "type": ticket.type,
+        "team": ticket.team_id,
+        "assignee": ticket.assignee_id or "",
+        "language": ticket.language,
+        # A datetime-local input has no microseconds: compare at its precision.
+        "due_at": ticket.due_at.replace(microsecond=0) if ticket.due_at else None,
+    }
 
 
 class TagsForm(forms.Form):

@@ -18,7 +18,7 @@ from tickets.models import Message, Ticket
 log = logging.getLogger(__name__)
 CONFIG = "simple"
 # Ranking every match of a common word would read them all: rank the newest candidates only.
-MAX_CANDIDATES = 1000
+MAX_CANDIDATES = 300
 # Enough of each message for search; keeps a ticket's vector well under PostgreSQL's 1 MB limit.
 MESSAGE_CHARS = 10_000
 TICKET_CHARS = 400_000

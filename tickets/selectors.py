@@ -17,7 +17,7 @@ PAGE_SIZE = 50
 # Counting a million open tickets costs a scan: count up to this and show "10000+".
 COUNT_CAP = 10_000
 # Sidebar counts may be this many seconds old (the lists themselves are always fresh).
-COUNT_CACHE_SECONDS = 30
+COUNT_CACHE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,8 @@ def queue_tickets(user: User, key: str) -> QuerySet:
     Raises KeyError for an unknown queue."""
     visible = Ticket.objects.visible_to(user)
     if key == "mine":
-        tickets = visible.assigned_to(user).unsolved()
+        # An agent always sees their own tickets: no visibility filter, one index range.
+        tickets = Ticket.objects.assigned_to(user).unsolved() if user.is_agent else visible
     elif key == "unassigned":
         tickets = visible.unassigned().unsolved().filter(team_id__in=user_team_ids(user))
     elif key == "open":
@@ -156,16 +157,43 @@ def page_after(tickets: QuerySet, cursor: str | None) -> tuple[list[Ticket], str
 # --- The ticket page.
 
 
-def ticket_timeline(ticket: Ticket) -> list:
-    """Messages and activity interleaved in time order, with authors and attachments loaded."""
-    messages = list(
-        ticket.messages.select_related("author_user", "author_customer")
-        .prefetch_related("attachments")
-        .order_by("created_at", "id")
+# The ticket page shows the first message and the newest entries; "show all" lifts the limit.
+TIMELINE_RECENT = 50
+
+
+@dataclass
+class Timeline:
+    entries: list  # Messages and Activities in time order
+    first_message: Message | None  # pinned above a gap when older entries are hidden
+    hidden: bool  # whether entries between the first message and `entries` were left out
+
+
+def ticket_timeline(ticket: Ticket, *, recent: int | None = TIMELINE_RECENT) -> Timeline:
+    """Messages and activity interleaved in time order, with authors and attachments loaded:
+    all of them, or the first message and the `recent` newest entries (so a long ticket costs
+    what a short one does)."""
+    messages = ticket.messages.select_related("author_user", "author_customer").prefetch_related(
+        "attachments"
     )
-    activities = list(ticket.activities.select_related("actor").order_by("created_at", "id"))
-    entries = messages + activities
-    return sorted(entries, key=lambda entry: (entry.created_at, isinstance(entry, Message), entry.pk))
+    activities = ticket.activities.select_related("actor")
+    if recent is None:
+        entries = list(messages.order_by("created_at", "id")) + list(activities.order_by("created_at", "id"))
+        return Timeline(sorted(entries, key=_timeline_key), None, False)
+    newest = list(messages.order_by("-created_at", "-id")[: recent + 1]) + list(
+        activities.order_by("-created_at", "-id")[: recent + 1]
+    )
+    newest.sort(key=_timeline_key)
+    hidden = len(newest) > recent
+    entries = newest[-recent:]
+    first_message = None
+    if hidden:
+        first_message = messages.order_by("created_at", "id").first()
+        entries = [entry for entry in entries if entry != first_message]
+    return Timeline(entries, first_message, hidden)
+
+
+def _timeline_key(entry) -> tuple:
+    return (entry.created_at, isinstance(entry, Message), entry.pk)
 
 
 def requester_other_open_tickets(ticket: Ticket, user: User, limit: int = 5) -> list[Ticket]:

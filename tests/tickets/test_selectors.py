@@ -319,9 +319,10 @@ def test_the_timeline_interleaves_messages_and_activity_in_time_order(ona):
 
     timeline = ticket_timeline(ticket)
 
-    shown = [entry.field if isinstance(entry, Activity) else entry.body_text for entry in timeline]
+    shown = [entry.field if isinstance(entry, Activity) else entry.body_text for entry in timeline.entries]
     assert shown == ["created", "It smokes.", "status", "Hello", "Note"]
-    assert timeline[-1] == note
+    assert timeline.entries[-1] == note
+    assert not timeline.hidden
 
 
 def test_the_timeline_takes_three_queries_however_long_the_conversation(ona, django_assert_num_queries):
@@ -336,10 +337,35 @@ def test_the_timeline_takes_three_queries_however_long_the_conversation(ona, dja
             (entry.author_name, [attachment.filename for attachment in entry.attachments.all()])
             if isinstance(entry, Message)
             else (str(entry.actor), [])
-            for entry in ticket_timeline(ticket)
+            for entry in ticket_timeline(ticket).entries
         ]
 
     assert sum(len(files) for _author, files in shown) == 6
+
+
+def test_a_long_timeline_shows_the_first_message_and_the_newest_entries(ona, monkeypatch):
+    ticket = make_ticket(body="The original question")
+    for number in range(8):
+        ticket_add_note(ticket=ticket, by=ona, body=f"Note {number}")
+
+    timeline = ticket_timeline(ticket, recent=3)
+    everything = ticket_timeline(ticket, recent=None)
+
+    assert timeline.hidden
+    assert timeline.first_message.body_text == "The original question"
+    assert [entry.body_text for entry in timeline.entries] == ["Note 5", "Note 6", "Note 7"]
+    assert not everything.hidden and everything.first_message is None
+    assert len(everything.entries) == 1 + 8 + 1  # the messages and the "created" activity
+
+
+def test_a_long_timeline_costs_five_queries_however_long(ona, django_assert_num_queries):
+    ticket = make_ticket()
+    for number in range(8):
+        ticket_add_note(ticket=ticket, by=ona, body=f"Note {number}")
+
+    # Newest messages, their attachments, newest activity, the first message and its attachments.
+    with django_assert_num_queries(5):
+        [list(entry.attachments.all()) for entry in ticket_timeline(ticket, recent=3).entries]
 
 
 def test_the_ticket_page_loads_its_side_panels_up_front(ona, first_line, django_assert_num_queries):

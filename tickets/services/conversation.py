@@ -221,25 +221,16 @@ def ticket_customer_reply(
     from tickets.services.core import activity_record, ticket_create
 
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    target = ticket
     if ticket.status == Status.CLOSED:
         # The reply is added as a message of its own (not as ticket_create's body), so that an empty
         # reply is refused, an attachment-only one keeps its files, and the channel message id is kept.
-        follow_up = ticket_create(
+        target = ticket_create(
             requester=customer, subject=ticket.subject, channel=channel, language=ticket.language
         )
-        follow_up.related.add(ticket)
-        return message_add(
-            ticket=follow_up,
-            body=body,
-            body_html=body_html,
-            author_customer=customer,
-            public=True,
-            channel=channel,
-            attachments=attachments,
-            channel_message_id=channel_message_id,
-        )
+        target.related.add(ticket)
     message = message_add(
-        ticket=ticket,
+        ticket=target,
         body=body,
         body_html=body_html,
         author_customer=customer,
@@ -248,6 +239,8 @@ def ticket_customer_reply(
         attachments=attachments,
         channel_message_id=channel_message_id,
     )
+    if target is not ticket:
+        return message  # the follow-up announced itself as ticket.created
     if ticket.status in (Status.SOLVED, Status.PENDING):
         old = ticket.status
         Ticket.objects.filter(pk=ticket.pk).update(status=Status.OPEN, solved_at=None)

@@ -1,6 +1,9 @@
 """Template filters for the desk: readable, translated names for activity fields and values."""
 
+from functools import lru_cache
+
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Channel, Priority, Status, TicketType
@@ -33,4 +36,10 @@ def field_label(field: str) -> str:
 
 @register.filter
 def value_label(value: str, field: str) -> str:
-    return VALUE_LABELS.get(field, {}).get(value, value)
+    return _translated_label(get_language(), field, value)
+
+
+@lru_cache(maxsize=512)
+def _translated_label(language: str, field: str, value: str) -> str:
+    # Lists show these on every row: translate each (language, value) once per process.
+    return str(VALUE_LABELS.get(field, {}).get(value, value))

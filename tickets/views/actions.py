@@ -72,7 +72,16 @@ def _ticket_page(request, ticket, form, *, status: int, collision=None) -> HttpR
 def ticket_fields(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = ticket_for_user(request.user, pk)
     form = TicketFieldsForm(request.POST, ticket=ticket)
-    if form.is_valid():
+    if form.is_valid() and (stale := form.stale_fields(ticket)):
+        messages.error(
+            request,
+            _(
+                "Someone else changed %(fields)s while you had this ticket open, so nothing was saved. "
+                "This is the ticket as it is now."
+            )
+            % {"fields": ", ".join(stale)},
+        )
+    elif form.is_valid():
         try:
             ticket = services.ticket_update(ticket=ticket, by=request.user, changes=form.changes())
         except ValidationError as error:

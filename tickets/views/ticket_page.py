@@ -18,19 +18,26 @@ from tickets.forms import (
     agent_choices,
 )
 from tickets.models import Attachment, Message, Ticket
-from tickets.selectors import requester_other_open_tickets, ticket_page_ticket, ticket_timeline
+from tickets.selectors import (
+    TIMELINE_RECENT,
+    requester_other_open_tickets,
+    ticket_page_ticket,
+    ticket_timeline,
+)
 from tickets.services import presence_others, presence_touch, ticket_create
 from tickets.services.macros import macro_visible_to
 from tickets.views.queues import desk_context
 
 
 def ticket_page_context(request: HttpRequest, ticket: Ticket, *, reply_form: ReplyForm | None = None) -> dict:
-    timeline = ticket_timeline(ticket)
+    timeline = ticket_timeline(ticket, recent=None if request.GET.get("all") else TIMELINE_RECENT)
+    shown_messages = sum(1 for entry in timeline.entries if isinstance(entry, Message))
     fields_form = TicketFieldsForm(ticket=ticket, agents=agent_choices())
     return {
         "ticket": ticket,
         "timeline": timeline,
-        "message_count": sum(1 for entry in timeline if isinstance(entry, Message)),
+        # Split needs a ticket with more than one message.
+        "can_split": timeline.hidden or shown_messages > 1,
         "reply_form": reply_form or ReplyForm(initial={"seen_message_id": ticket.last_public_message_id}),
         "fields_form": fields_form,
         "tags_form": TagsForm(),
@@ -44,7 +51,6 @@ def ticket_page_context(request: HttpRequest, ticket: Ticket, *, reply_form: Rep
 @desk_required
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = ticket_page_ticket(request.user, pk)
-    presence_touch(ticket=ticket, user=request.user, typing=False)
     return render(request, "tickets/ticket.html", ticket_page_context(request, ticket))
 
 

@@ -1,7 +1,7 @@
 """Small readers and arrangers shared by the ticket tests."""
 
 from helpdesk.models import OutboxEvent
-from tickets.models import Activity, Attachment, Message, Ticket
+from tickets.models import Activity, Attachment, Message, Status, Ticket
 
 
 def events(name: str) -> list[dict]:
@@ -30,3 +30,24 @@ def put_in_status(ticket: Ticket, status: str, **fields) -> Ticket:
     Ticket.objects.filter(pk=ticket.pk).update(status=status, **fields)
     ticket.refresh_from_db()
     return ticket
+
+
+def ids(tickets) -> list[int]:
+    return [ticket.pk for ticket in tickets]
+
+
+# The rules, spelled out (not read from TRANSITIONS, so a change to the table must change this too):
+# closed is final, a solved ticket only reopens or closes, and nothing goes back to new.
+REFUSED = [(Status.CLOSED, status) for status in Status.values if status != Status.CLOSED] + [
+    (Status.SOLVED, Status.NEW),
+    (Status.SOLVED, Status.PENDING),
+    (Status.SOLVED, Status.ON_HOLD),
+    (Status.OPEN, Status.NEW),
+    (Status.PENDING, Status.NEW),
+    (Status.ON_HOLD, Status.NEW),
+]
+
+
+ALLOWED = [
+    (old, new) for old in Status.values for new in Status.values if old != new and (old, new) not in REFUSED
+]

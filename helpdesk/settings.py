@@ -176,6 +176,8 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 30
+# Retries of a failed reply email (backing off up to 5 minutes apart) before it is marked failed.
+EMAIL_SEND_MAX_RETRIES = env.int("EMAIL_SEND_MAX_RETRIES", default=5)
 
 # --- Security headers. Production (DEBUG off) gets the strict set that `check --deploy` asks for.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -254,6 +256,8 @@ OUTBOX_HANDLER_MODULES = env.list("OUTBOX_HANDLER_MODULES", default=[])
 TICKETS_AGENTS_SEE_ALL = env.bool("TICKETS_AGENTS_SEE_ALL", default=False)
 # Attachments: the largest file accepted, and the types refused whatever their name says.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Email: the largest raw email accepted (beyond it the sender gets an error, nothing is stored).
+EMAIL_INBOUND_MAX_BYTES = env.int("EMAIL_INBOUND_MAX_BYTES", default=30 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

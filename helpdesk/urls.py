@@ -16,4 +16,5 @@ urlpatterns = [
     path("desk/", include("tickets.urls")),
     path("portal/", include("customers.urls")),
     path("backoffice/", include("backoffice.urls")),
+    path("channels/", include("tickets.channel_urls")),
 ]

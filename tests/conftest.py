@@ -3,6 +3,7 @@ import os
 import pytest
 import redis
 from django.conf import settings
+from django.db import DatabaseError
 
 from tests.processes import ProcessGroup, database_url, uses_redis
 
@@ -16,11 +17,16 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
 
     if connection.vendor != "postgresql":
         return
-    with django_db_blocker.unblock(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
+    name = connection.settings_dict["NAME"]
+    try:
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
+    except DatabaseError:
+        pass  # the test database is gone already: nothing to close
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from backoffice.models import Team
 from customers.models import Customer, Organization
 from helpdesk.models import User
-from tickets.models import Macro, Ticket
+from tickets.models import Macro, Mailbox, Ticket
 from tickets.services import ticket_add_note, ticket_create, ticket_reply, ticket_update
 
 CUSTOMERS = [
@@ -120,6 +120,11 @@ def seed_tickets_demo() -> int:
     first_line.members.add(*[agents[e] for e in ("ona@example.com", "janis@example.com") if e in agents])
     billing.members.add(*[agents[e] for e in ("ona@example.com", "janis@example.com") if e in agents])
     teams = {"First line": first_line, "Billing": billing}
+    # Mail piped in with `manage.py ingest_email --mailbox support` lands in First line.
+    Mailbox.objects.get_or_create(
+        name="support",
+        defaults={"address": "support@example.com", "from_name": "Helpdesk support", "team": first_line},
+    )
     customers = []
     for name, email, language, organization in CUSTOMERS:
         org = Organization.objects.get_or_create(name=organization)[0] if organization else None

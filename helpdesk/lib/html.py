@@ -69,6 +69,7 @@ def text_to_html(text: str) -> str:
 def html_to_text(markup: str) -> str:
     """A readable plain-text version of sanitised HTML (for search, previews and text email)."""
     text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>|</tr>|</h[1-6]>", "\n", markup)
-    text = re.sub(r"<[^>]+>", "", text)
+    # "[^<>]" keeps this linear: with "[^>]", every unclosed "<" would scan to the end of the text.
+    text = re.sub(r"<[^<>]*>", "", text)
     text = html.unescape(text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

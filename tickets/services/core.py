@@ -65,6 +65,8 @@ def ticket_create(
     tags: list[str] | None = None,
     language: str = "",
     attachments: list | None = None,
+    channel_message_id: str = "",
+    mailbox=None,
     now: datetime | None = None,
 ) -> Ticket:
     """Open a ticket for `requester` with its first message (from the customer, or from agent `by`)."""
@@ -86,6 +88,7 @@ def ticket_create(
         team=team,
         assignee=assignee,
         language=language or requester.language,
+        mailbox=mailbox,
         created_at=now,
         updated_at=now,
     )
@@ -102,6 +105,7 @@ def ticket_create(
             public=True,
             channel=channel,
             attachments=attachments,
+            channel_message_id=channel_message_id,
             now=now,
         )
     search.index_ticket(ticket)

@@ -138,6 +138,15 @@ class Ticket(models.Model):
     )
     language = models.CharField(_("language"), max_length=10, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # The mailbox an email ticket came in on: replies are sent from it.
+    mailbox = models.ForeignKey(
+        "tickets.Mailbox",
+        verbose_name=_("mailbox"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tickets",
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -215,6 +224,14 @@ class Message(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["ticket", "created_at", "id"], name="message_ticket_idx")]
+        constraints = [
+            # One incoming email is one message, whichever of our mailboxes it reached, however often.
+            models.UniqueConstraint(
+                fields=["channel_message_id"],
+                condition=Q(incoming=True, channel="email") & ~Q(channel_message_id=""),
+                name="message_incoming_email_once",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"message {self.pk} on #{self.ticket_id}"

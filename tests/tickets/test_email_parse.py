@@ -1,0 +1,583 @@
+"""The inbound email parser, on a corpus of real MIME files (tests/tickets/mime). Pure: no database."""
+
+import base64
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from tickets.channels.email_parse import (
+    EmailParseError,
+    ParsedAttachment,
+    ParsedEmail,
+    parse_email,
+    trim_quoted,
+)
+
+MIME = Path(__file__).parent / "mime"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def parse(name: str) -> ParsedEmail:
+    return parse_email((MIME / name).read_bytes())
+
+
+def named(mail: ParsedEmail, filename: str) -> ParsedAttachment:
+    return next(attachment for attachment in mail.attachments if attachment.filename == filename)
+
+
+# --- plain mail and headers ------------------------------------------------------------------------------
+
+
+def test_a_plain_english_mail_gives_its_headers_and_text():
+    mail = parse("plain_english.eml")
+
+    assert mail.message_id == "CAF=plain.0001@mail.example.com"
+    assert mail.from_name == "Alice Smith"
+    assert mail.from_address == "alice.smith@example.com"
+    assert mail.reply_to == "alice+replies@example.com"
+    assert mail.to == ["support@helpdesk.example"]
+    assert mail.cc == ["bob@example.com", "carol@example.org"]
+    assert mail.subject == "Cannot log in to my account"
+    assert mail.date == datetime(2024, 6, 3, 9, 15, tzinfo=UTC)
+    assert mail.text.startswith("Hello,\n\nSince this morning I cannot log in")
+    assert mail.text.endswith("Thanks,\nAlice")
+    assert "\r" not in mail.text
+    assert mail.html == ""
+    assert mail.attachments == []
+    assert (mail.auto_submitted, mail.is_bounce, mail.bounced_message_id) == (False, False, "")
+    assert (mail.in_reply_to, mail.references) == ([], [])
+
+
+def test_the_parsed_email_is_frozen():
+    mail = parse("plain_english.eml")
+
+    with pytest.raises(AttributeError):
+        mail.subject = "changed"
+
+
+def test_a_date_without_a_time_zone_is_taken_as_utc():
+    mail = parse("badly_folded_subject.eml")  # Date: ... -0000
+
+    assert mail.date == datetime(2024, 6, 20, 11, 0, tzinfo=UTC)
+    assert mail.date.tzinfo is not None
+
+
+def test_a_date_keeps_its_offset():
+    assert parse("japanese_iso2022jp.eml").date.utcoffset() == timedelta(hours=9)
+
+
+def test_a_message_id_split_over_lines_and_padded_with_spaces_is_cleaned():
+    assert parse("badly_folded_subject.eml").message_id == "folded-subject@example.lt"
+    assert parse("no_body.eml").message_id == "no-body@example.com"
+
+
+def test_a_reply_gives_in_reply_to_and_references_in_order():
+    mail = parse("reply_with_history.eml")
+
+    assert mail.in_reply_to == ["ticket-42-msg-7@helpdesk.example"]
+    assert mail.references == ["CAF=plain.0001@mail.example.com", "ticket-42-msg-7@helpdesk.example"]
+    assert mail.subject == "Re: [#42] Cannot log in to my account"
+
+
+def test_a_format_flowed_body_is_joined_back_into_paragraphs():
+    text = parse("reply_with_history.eml").text
+
+    assert "This line is long and was wrapped by the mail client with a trailing space." in text
+    assert "-- \nAlice Smith" in text  # the signature separator is not a soft break
+
+
+# --- charsets and encodings ------------------------------------------------------------------------------
+
+
+def test_a_lithuanian_mail_keeps_its_diacritics():
+    mail = parse("lithuanian_utf8_qp.eml")
+
+    assert mail.subject == "Užsakymas nepristatytas – ąčęėįšųūž"
+    assert mail.from_name == "Jūratė Žemaitė"
+    assert "Raidės: ąčęėįšųūž ĄČĘĖĮŠŲŪŽ" in mail.text
+    assert "Prašau patikrinti siuntos būseną." in mail.text
+
+
+def test_a_latvian_windows_1257_mail_is_decoded():
+    mail = parse("latvian_windows1257.eml")
+
+    assert mail.subject == "Rēķins nav saņemts"
+    assert mail.from_name == "Jānis Bērziņš"
+    assert mail.from_address == "janis@pasts.lv"
+    assert "Burti: āčēģīķļņšūž" in mail.text
+
+
+def test_a_latvian_iso_8859_13_mail_in_8bit_is_decoded():
+    mail = parse("latvian_iso8859_13.eml")
+
+    assert mail.subject == "Paroles maiņa"
+    assert mail.from_name == "Līga Ozoliņa"
+    assert mail.text == "Sveiki, nevaru nomainīt paroli. Kļūda: „nederīgs kods”."
+
+
+def test_a_finnish_iso_8859_15_mail_keeps_its_umlauts_and_the_euro_sign():
+    mail = parse("finnish_iso8859_15.eml")
+
+    assert mail.subject == "Tilaus myöhässä - äöå"
+    assert mail.from_name == "Matti Mäkinen"
+    assert "Hyvää päivää" in mail.text
+    assert "Kirjaimet: äöå ÄÖÅ, hinta 20 €." in mail.text
+
+
+def test_a_polish_iso_8859_2_mail_keeps_zazolc_gesla_jazn():
+    mail = parse("polish_iso8859_2.eml")
+
+    assert mail.subject == "Zażółć gęślą jaźń - reklamacja"
+    assert mail.from_name == "Jan Wąsowski"
+    assert "zażółć gęślą jaźń. ZAŻÓŁĆ GĘŚLĄ JAŹŃ." in mail.text
+
+
+def test_a_russian_koi8_r_base64_mail_is_decoded():
+    mail = parse("russian_koi8r.eml")
+
+    assert mail.subject == "Не работает оплата"
+    assert mail.from_name == "Иван Петров"
+    assert "Не могу оплатить заказ картой." in mail.text
+
+
+def test_a_japanese_iso_2022_jp_mail_has_a_readable_subject_and_body():
+    mail = parse("japanese_iso2022jp.eml")
+
+    assert mail.subject == "お問い合わせ：注文について"
+    assert mail.from_name == "田中太郎"
+    assert "注文番号１２３４の配送状況を教えてください。" in mail.text
+
+
+def test_a_japanese_shift_jis_mail_is_decoded():
+    mail = parse("japanese_shift_jis.eml")
+
+    assert mail.subject == "返品について"
+    assert mail.from_name == "鈴木花子"
+    assert mail.text == "商品を返品したいです。よろしくお願いします。"
+
+
+def test_a_wrong_or_unknown_charset_does_not_crash_and_keeps_the_text_readable():
+    mail = parse("wrong_charset.eml")
+
+    # UTF-8 bytes labelled iso-8859-1 (in the body and in the subject's encoded word) are read as UTF-8.
+    assert mail.subject == "Kodėl neveikia"
+    assert mail.text.startswith("Kodėl neveikia prisijungimas? Ąžuolas.")
+    # An unknown charset: Latin-1 bytes are read as Windows-1252; an unknown encoded-word charset as UTF-8.
+    assert mail.text.endswith("Café - naïve")
+    assert mail.from_name == "Eglė"
+
+
+def test_badly_folded_encoded_words_split_inside_a_character_are_joined():
+    mail = parse("badly_folded_subject.eml")
+
+    assert mail.subject == "Labas, čia užklausa apie ąžuolą"
+    assert mail.from_name == "Žydrūnas Kazlauskas"  # an encoded word inside a quoted name
+    assert mail.from_address == "zydrunas@example.lt"
+
+
+def test_raw_utf8_headers_are_read_as_utf8():
+    mail = parse("raw_utf8_headers.eml")
+
+    assert mail.subject == "Ačiū už pagalbą"
+    assert mail.from_name == "Saulė Žvaigždė"
+    assert mail.text == "Ačiū!"
+
+
+# --- structure -------------------------------------------------------------------------------------------
+
+
+def test_an_html_only_mail_keeps_its_html_as_sent_and_derives_the_text():
+    mail = parse("html_only.eml")
+
+    assert "<script" in mail.html and 'onclick="steal()"' in mail.html  # not sanitised: the caller does it
+    assert "Hello," in mail.text
+    assert "The checkout page shows an error & I can't pay." in mail.text
+    assert "My cart" in mail.text
+    assert "Customer Name" in mail.text
+    for leftover in ("alert", "document.cookie", "color: red", "Checkout", "comment", "<"):
+        assert leftover not in mail.text
+
+
+def test_multipart_alternative_gives_the_plain_text_and_the_html():
+    mail = parse("alternative.eml")
+
+    assert mail.from_name == "Greta Müller"
+    assert mail.text == "Guten Tag,\n\nwarum ist die Rechnung höher als erwartet?\n\nGrüße\nGreta"
+    assert mail.html.startswith("<html><body><p>Guten Tag,</p>")
+    assert "<b>Rechnung</b> höher" in mail.html
+    assert mail.attachments == []
+
+
+def test_an_inline_cid_image_in_multipart_related_is_an_inline_attachment():
+    mail = parse("related_inline_image.eml")
+
+    assert mail.text == "Here is the screenshot: [image: screenshot.png]"
+    assert 'src="cid:screenshot.png@01DAB123"' in mail.html
+    [image] = mail.attachments
+    assert image.filename == "screenshot.png"
+    assert image.content_type == "image/png"
+    assert image.content_id == "screenshot.png@01DAB123"
+    assert image.inline is True
+    assert image.content.startswith(PNG_SIGNATURE)
+
+
+def test_rfc_2231_and_rfc_2047_attachment_names_are_decoded_with_their_non_ascii_letters():
+    mail = parse("attachment_rfc2231.eml")
+
+    assert mail.subject == "Sąskaita faktūra"
+    assert mail.text == "Siunčiame sąskaitą faktūrą."
+    assert [a.filename for a in mail.attachments] == [
+        "sąskaita faktūra.pdf",
+        "žiniaraščio ataskaita.xlsx",
+        "Zażółć gęślą jaźń.txt",
+    ]
+    pdf = named(mail, "sąskaita faktūra.pdf")
+    assert pdf.content_type == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-1.4")
+    assert (pdf.content_id, pdf.inline) == ("", False)
+    # A text/plain part sent as an attachment stays an attachment, bytes as sent.
+    assert named(mail, "Zażółć gęślą jaźń.txt").content == "zażółć gęślą jaźń\n".encode("iso-8859-2")
+
+
+def test_hostile_attachment_names_become_safe_basenames():
+    names = [a.filename for a in parse("attachment_hostile_names.eml").attachments]
+
+    assert names[0] == "passwd"
+    assert names[1] == "evil.exe"
+    assert names[2].startswith("bad") and names[2].endswith(".txt")
+    assert names[3].endswith(".pdf") and len(names[3]) <= 255
+    assert names[4:] == ["attachment", "attachment"]  # no name, and ".."
+    for name in names:
+        assert name and "/" not in name and "\\" not in name
+        assert not any(ord(char) < 32 or ord(char) == 127 for char in name)
+
+
+def test_a_forwarded_message_is_an_eml_attachment_named_after_its_subject():
+    mail = parse("forwarded_rfc822.eml")
+
+    assert mail.subject == "Fwd: Užsakymas #1234"
+    assert mail.text == "Please look at the customer's mail below."
+    [forwarded] = mail.attachments
+    assert forwarded.filename == "Užsakymas #1234.eml"
+    assert forwarded.content_type == "message/rfc822"
+    assert forwarded.inline is False
+    inner = parse_email(forwarded.content)
+    assert inner.message_id == "inner-1234@example.lt"
+    assert inner.from_address == "petras@example.lt"
+
+
+def test_a_forward_without_its_own_text_takes_the_forwarded_mails_text():
+    mail = parse("forwarded_only.eml")
+
+    assert mail.text == "Sveiki, užsakymas #1234 vėluoja jau savaitę."
+    assert [a.filename for a in mail.attachments] == ["Užsakymas #1234.eml"]
+    assert mail.from_address == "jonas@example.lt"  # the forwarder, not the original sender
+
+
+def test_nested_multiparts_give_the_body_and_every_attachment():
+    mail = parse("nested_multipart.eml")
+
+    assert mail.from_name == "Rūta"
+    assert mail.to == ["support@helpdesk.example", "second@helpdesk.example"]
+    assert mail.text == "Plain version with a logo."
+    assert mail.html == '<p>HTML version with a <img src="cid:logo"> logo.</p>'
+    logo, report, data = mail.attachments
+    assert (logo.content_id, logo.inline, logo.content_type) == ("logo", True, "image/png")
+    assert logo.filename.startswith("attachment")  # a name is never empty
+    assert logo.content.startswith(PNG_SIGNATURE)
+    assert (report.filename, report.content) == ("report.pdf", b"%PDF-1.4\n")
+    assert (data.filename, data.content_type, data.inline) == ("data.csv", "text/csv", False)
+
+
+def test_a_mail_without_a_body_is_fine():
+    mail = parse("no_body.eml")
+
+    assert (mail.text, mail.html, mail.attachments) == ("", "", [])
+    assert mail.from_address == "quiet@example.com"
+    assert mail.from_name == ""
+    assert mail.subject == ""
+    assert mail.date is None  # "sometime last week"
+
+
+def test_an_outlook_reply_keeps_the_whole_text_for_the_caller_to_trim():
+    mail = parse("outlook_reply.eml")
+
+    assert mail.from_address == "peter@corp.example"
+    assert mail.to == ["support@helpdesk.example"]
+    assert mail.in_reply_to == ["ticket-57-msg-2@helpdesk.example"]
+    assert "Hello Peter, which invoice do you mean?" in mail.text
+    assert trim_quoted(mail.text) == "Yes, the invoice number is 2024-117.\n\nBest regards\nPeter"
+    assert mail.auto_submitted is False
+
+
+# --- automatic mail and bounces --------------------------------------------------------------------------
+
+
+def test_an_auto_reply_is_auto_submitted():
+    mail = parse("auto_reply.eml")
+
+    assert mail.auto_submitted is True
+    assert mail.is_bounce is False
+    assert mail.subject == "Automatisk svar: Re: [#60] Pasūtījums"
+
+
+def test_an_exchange_out_of_office_reply_with_suppress_all_is_auto_submitted():
+    assert parse("exchange_out_of_office.eml").auto_submitted is True
+
+
+def test_a_bulk_newsletter_is_auto_submitted():
+    mail = parse("newsletter_bulk.eml")
+
+    assert mail.auto_submitted is True
+    assert mail.is_bounce is False
+    assert mail.text == "June news: new features are here."
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("Auto-Submitted: auto-generated", True),
+        ("Auto-Submitted: no", False),
+        ("Precedence: junk", True),
+        ("Precedence: list", True),
+        ("Precedence: first-class", False),
+        ("X-Autoreply: yes", True),
+        ("X-Autorespond: vacation", True),
+        ("X-Auto-Response-Suppress: OOF, AutoReply", True),
+        ("X-Auto-Response-Suppress: DR, RN, NRN", False),
+        ("List-Id: <team.lists.example>", True),
+        ("X-Mailer: Thunderbird", False),
+    ],
+)
+def test_automatic_mail_is_recognised_by_its_headers(header, expected):
+    raw = f"From: a@example.com\r\nTo: b@example.com\r\n{header}\r\nSubject: hi\r\n\r\nHello\r\n".encode()
+
+    assert parse_email(raw).auto_submitted is expected
+
+
+def test_a_dsn_bounce_gives_the_message_id_of_the_bounced_mail():
+    mail = parse("dsn_bounce.eml")
+
+    assert mail.is_bounce is True
+    assert mail.auto_submitted is True
+    assert mail.bounced_message_id == "ticket-42-msg-9@helpdesk.example"
+    assert mail.from_address == "mailer-daemon@mx.helpdesk.example"
+    assert mail.from_name == "Mail Delivery System"
+    assert "Recipient address rejected: User unknown" in mail.text
+    assert "Reporting-MTA" not in mail.text  # the machine-readable report is not the body
+    assert mail.attachments == []
+
+
+def test_a_mailer_daemon_bounce_with_the_whole_original_is_a_bounce():
+    mail = parse("dsn_mailer_daemon_rfc822.eml")
+
+    assert mail.is_bounce is True
+    assert mail.bounced_message_id == "ticket-77-msg-3@helpdesk.example"
+    assert mail.text == "Address not found: your message wasn't delivered to gone@example.com."
+    assert [a.filename for a in mail.attachments] == ["[#77] About your order.eml"]
+    assert mail.date.utcoffset() == timezone(timedelta(hours=-7)).utcoffset(None)
+
+
+def test_a_forwarded_message_is_not_a_bounce():
+    mail = parse("forwarded_rfc822.eml")
+
+    assert (mail.is_bounce, mail.bounced_message_id) == (False, "")
+
+
+# --- errors ----------------------------------------------------------------------------------------------
+
+
+def test_a_mail_without_from_is_refused():
+    with pytest.raises(EmailParseError, match="no From header"):
+        parse("no_from.eml")
+
+
+def test_a_from_without_an_address_is_refused():
+    with pytest.raises(EmailParseError, match="no usable From address"):
+        parse("from_without_address.eml")
+
+
+def test_garbage_is_refused():
+    with pytest.raises(EmailParseError, match="not an email"):
+        parse("garbage.eml")
+
+
+@pytest.mark.parametrize("raw", [b"", b"  \r\n\r\n"])
+def test_an_empty_mail_is_refused(raw):
+    with pytest.raises(EmailParseError, match="empty"):
+        parse_email(raw)
+
+
+def test_a_mail_larger_than_the_limit_is_refused():
+    raw = (MIME / "plain_english.eml").read_bytes()
+
+    with pytest.raises(EmailParseError, match="larger than the limit"):
+        parse_email(raw, max_bytes=100)
+    assert parse_email(raw, max_bytes=len(raw)).subject == "Cannot log in to my account"
+
+
+def test_the_parse_error_is_a_value_error():
+    assert issubclass(EmailParseError, ValueError)
+
+
+def test_every_corpus_file_parses_or_is_refused_with_a_reason():
+    files = sorted(MIME.glob("*.eml"))
+    refused = {"no_from.eml", "from_without_address.eml", "garbage.eml"}
+
+    assert len(files) >= 25
+    for path in files:
+        if path.name in refused:
+            with pytest.raises(EmailParseError) as error:
+                parse_email(path.read_bytes())
+            assert str(error.value)
+        else:
+            mail = parse_email(path.read_bytes())
+            assert mail.from_address and mail.from_address == mail.from_address.lower(), path.name
+            assert all(a.filename for a in mail.attachments), path.name
+
+
+# --- trim_quoted -----------------------------------------------------------------------------------------
+
+
+def test_trim_quoted_cuts_an_english_reply_header_and_its_quote():
+    text = "Thanks, that fixed it.\n\nOn Fri, 14 Jun 2024 at 16:20, Ona <ona@example.com> wrote:\n> Hi"
+
+    assert trim_quoted(text) == "Thanks, that fixed it."
+
+
+def test_trim_quoted_handles_a_reply_header_wrapped_over_two_lines():
+    text = "Works now.\n\nOn Fri, Jun 14, 2024 at 4:20 PM Ona Agent <\nona@example.com> wrote:\n\n> Hi"
+
+    assert trim_quoted(text) == "Works now."
+
+
+def test_trim_quoted_cuts_a_lithuanian_reply_header():
+    text = "Ačiū, veikia!\n\n2024-06-14, pn, 16:20 Ona <support@helpdesk.example> rašė:\n> Sveiki"
+
+    assert trim_quoted(text) == "Ačiū, veikia!"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "pt., 14 cze 2024 o 16:20 Ona <support@helpdesk.example> napisał(a):",
+        "W dniu 14.06.2024 o 16:20, Ona pisze:",
+    ],
+)
+def test_trim_quoted_cuts_a_polish_reply_header(header):
+    assert trim_quoted(f"Dziękuję, działa.\n\n{header}\n> Dzień dobry") == "Dziękuję, działa."
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "piektd., 2024. g. 14. jūn., plkst. 16:20 — lietotājs Ona (<support@helpdesk.example>) rakstīja:",
+        "pe 14.6.2024 klo 16.20 Ona (<support@helpdesk.example>) kirjoitti:",
+        "Am 14.06.2024 um 16:20 schrieb Ona <support@helpdesk.example>:",
+    ],
+)
+def test_trim_quoted_cuts_latvian_finnish_and_german_reply_headers(header):
+    assert trim_quoted(f"Paldies!\n\n{header}\n> Sveiki") == "Paldies!"
+
+
+def test_trim_quoted_cuts_an_outlook_header_block():
+    text = (
+        "Yes, it is 2024-117.\n\n________________________________\nFrom: Helpdesk <ona@example.com>\n"
+        "Sent: Friday, June 14, 2024 3:00 PM\nTo: Peter\nSubject: RE: Invoice\n\nWhich invoice?"
+    )
+
+    assert trim_quoted(text) == "Yes, it is 2024-117."
+
+
+def test_trim_quoted_cuts_a_german_outlook_header_block_without_a_rule():
+    text = "Erledigt.\nVon: Ona <a@example.com>\nGesendet: Freitag, 14. Juni 2024\nAn: x\nBetreff: y\n\nalt"
+
+    assert trim_quoted(text) == "Erledigt."
+
+
+def test_trim_quoted_cuts_an_original_message_separator():
+    text = "Sure.\n\n-----Original Message-----\nFrom: Ona\nSent: Friday\n\nold text"
+
+    assert trim_quoted(text) == "Sure."
+
+
+def test_trim_quoted_cuts_a_trailing_signature():
+    text = "See you tomorrow.\n\n-- \nAlice Smith\nExample Ltd.\n+1 555 0100"
+
+    assert trim_quoted(text) == "See you tomorrow."
+
+
+def test_trim_quoted_cuts_the_signature_of_the_corpus_reply_and_its_history():
+    text = parse("reply_with_history.eml").text
+
+    assert trim_quoted(text) == (
+        "Thanks, it works again after the reset. This line is long and was wrapped by the mail client "
+        "with a trailing space."
+    )
+
+
+def test_trim_quoted_keeps_answers_written_between_quotes():
+    text = "> What is your order number?\n1234\n\n> And the date?\nYesterday.\n"
+
+    assert trim_quoted(text) == "1234\n\nYesterday."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> only a quote\n> nothing new",
+        "-- \nJust a signature",
+        "On Mon, 3 Jun 2024, Ona wrote:\nunquoted old text",
+    ],
+)
+def test_trim_quoted_returns_the_full_text_when_nothing_would_be_left(text):
+    assert trim_quoted(text) == text
+
+
+def test_trim_quoted_leaves_a_mail_without_history_alone():
+    text = "Hello,\n\nwhere is my order?\n\nThanks"
+
+    assert trim_quoted(text) == text
+
+
+# --- hostile input --------------------------------------------------------------------------------------
+
+
+def test_a_base64_encoded_forwarded_message_is_decoded():
+    inner = base64.encodebytes(b"From: x@example.com\r\nSubject: Inner\r\n\r\nHello from inside\r\n")
+    raw = b"From: a@example.com\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+
+    mail = parse_email(raw + inner)
+
+    assert mail.text == "Hello from inside"
+    assert [a.filename for a in mail.attachments] == ["Inner.eml"]
+
+
+def test_mime_parts_nested_absurdly_deep_are_refused():
+    raw = b"From: a@example.com\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n"
+    raw += b"".join(
+        b"--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n" % (n, n + 1) for n in range(3000)
+    )
+
+    with pytest.raises(EmailParseError, match="nested too deeply|could not be parsed"):
+        parse_email(raw)
+
+
+def test_unclosed_scripts_and_stray_angle_brackets_in_html_do_not_hang_or_leak():
+    html = "<p>a < b</p>" + "<script>" * 20000 + "x" + "<" * 100000
+    raw = f"From: a@example.com\r\nContent-Type: text/html\r\n\r\n{html}".encode()
+
+    mail = parse_email(raw)  # linear-time patterns: a backtracking one would not return for minutes
+
+    assert mail.text == "a < b"
+
+
+def test_thousands_of_recipients_and_encoded_words_are_read():
+    to = ", ".join(f'"=?utf-8?q?N=C4=97?= {n}" <u{n}@example.com>' for n in range(20000))
+    raw = f"From: a@example.com\r\nTo: {to}\r\nSubject: {'=?utf-8?q?a?= ' * 50000}\r\n\r\nx".encode()
+
+    mail = parse_email(raw)
+
+    assert len(mail.to) == 20000 and mail.to[0] == "u0@example.com"
+    assert mail.subject.startswith("aaaa")

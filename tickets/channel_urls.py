@@ -1,0 +1,8 @@
+from django.urls import path
+
+from tickets.views import channels
+
+app_name = "channels"
+urlpatterns = [
+    path("email/<slug:mailbox>/", channels.email_inbound, name="email_inbound"),
+]

@@ -1,0 +1,266 @@
+"""Email in: every way an email reaches us (the ingest_email pipe, the webhook, IMAP) ends here.
+
+    receive_email(raw=bytes_from_the_mta, mailbox=mailbox)
+
+One transaction stores the raw email, finds or creates the customer, threads the message onto
+its ticket or opens a new one, and writes the outbox events. Nothing is silently dropped: a
+duplicate finds the first delivery, our own mail coming back is recorded as a loop, a bounce is
+noted on the ticket it bounced from, and an email we cannot read is quarantined with its reason.
+"""
+
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from customers.models import Customer
+from customers.services import customer_find_or_create
+from helpdesk.models import DESK_ROLES, User
+from tickets.channels.email_parse import EmailParseError, ParsedEmail, parse_email
+from tickets.models import Channel, InboundEmail, InboundStatus, Mailbox, Message, Ticket
+from tickets.services import ticket_create, ticket_customer_reply
+from tickets.services.conversation import message_add, validate_attachments
+
+log = logging.getLogger(__name__)
+TICKET_TOKEN = re.compile(r"\[#(\d{1,12})\]")
+
+
+@dataclass(frozen=True)
+class EmailReceipt:
+    inbound: InboundEmail
+    duplicate: bool = False
+
+
+def receive_email(*, raw: bytes, mailbox: Mailbox | None = None) -> EmailReceipt:
+    """File one raw RFC 822 email; see the module docstring for what becomes of it."""
+    try:
+        parsed = parse_email(raw)
+    except EmailParseError as error:
+        return EmailReceipt(_quarantine(raw, mailbox, str(error)))
+    try:
+        with transaction.atomic():
+            inbound = _store(raw, mailbox, parsed.message_id)
+            if inbound is None:
+                first = InboundEmail.objects.get(mailbox=mailbox, message_id=parsed.message_id)
+                return EmailReceipt(first, duplicate=True)
+            try:
+                with transaction.atomic():
+                    _file(inbound, parsed, mailbox)
+            except IntegrityError:
+                _file_as_copy(inbound, parsed)
+            inbound.save()
+            return EmailReceipt(inbound, duplicate=inbound.status == InboundStatus.DUPLICATE)
+    except ValidationError as error:
+        # The email is readable but cannot become a message (say, nothing but refused files).
+        return EmailReceipt(_quarantine(raw, mailbox, "; ".join(error.messages)))
+
+
+def _store(raw: bytes, mailbox: Mailbox | None, message_id: str) -> InboundEmail | None:
+    """The row for this email, or None when (mailbox, Message-ID) is already stored.
+
+    The unique constraint decides, so two deliveries at the same moment cannot both pass."""
+    inbound = InboundEmail(
+        mailbox=mailbox, message_id=message_id[:250], size=len(raw), status=InboundStatus.TICKET
+    )
+    inbound.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
+    try:
+        with transaction.atomic():
+            inbound.save()
+    except IntegrityError:
+        inbound.raw.delete(save=False)
+        return None
+    return inbound
+
+
+def _quarantine(raw: bytes, mailbox: Mailbox | None, reason: str) -> InboundEmail:
+    log.warning("Quarantined an email for mailbox %s: %s", mailbox, reason)
+    inbound = InboundEmail(
+        mailbox=mailbox, size=len(raw), status=InboundStatus.QUARANTINED, reason=reason[:2000]
+    )
+    inbound.raw.save(f"{uuid.uuid4().hex}.eml", ContentFile(raw), save=False)
+    inbound.save()
+    return inbound
+
+
+def _file(inbound: InboundEmail, parsed: ParsedEmail, mailbox: Mailbox | None) -> None:
+    """Decide what the email is and record it on a ticket; sets inbound's status and links."""
+    if parsed.message_id and _we_sent(parsed.message_id):
+        inbound.status, inbound.reason = InboundStatus.LOOP, _("This is an email we sent ourselves.")
+        return
+    if parsed.is_bounce:
+        _file_bounce(inbound, parsed)
+        return
+    if (
+        parsed.message_id
+        and Message.objects.filter(channel_message_id=parsed.message_id, incoming=True).exists()
+    ):
+        _file_as_copy(inbound, parsed)
+        return
+    customer = customer_find_or_create(email=parsed.from_address, name=parsed.from_name)
+    attachments, refused = _attachments(parsed)
+    ticket = thread_for(parsed, customer)
+    if ticket is None:
+        ticket = ticket_create(
+            requester=customer,
+            subject=parsed.subject or _("(no subject)"),
+            body=parsed.text,
+            body_html=parsed.html or None,
+            channel=Channel.EMAIL,
+            team=mailbox.team if mailbox else None,
+            attachments=attachments,
+            channel_message_id=parsed.message_id,
+            mailbox=mailbox,
+        )
+        message = ticket.messages.get()
+        inbound.status = InboundStatus.TICKET
+    else:
+        message = ticket_customer_reply(
+            ticket=ticket,
+            customer=customer,
+            body=parsed.text,
+            body_html=parsed.html or None,
+            channel=Channel.EMAIL,
+            attachments=attachments,
+            channel_message_id=parsed.message_id,
+        )
+        inbound.status = InboundStatus.REPLY
+    _add_ccs(message.ticket, parsed, mailbox)
+    metadata = {
+        "from": parsed.from_address,
+        "to": parsed.to,
+        "cc": parsed.cc,
+        "auto_submitted": parsed.auto_submitted,
+    }
+    if refused:
+        metadata["refused_attachments"] = refused
+        inbound.reason = "; ".join(refused)
+    message.metadata = metadata
+    message.save(update_fields=["metadata"])
+    inbound.ticket, inbound.ticket_message = message.ticket, message
+
+
+def _file_as_copy(inbound: InboundEmail, parsed: ParsedEmail) -> None:
+    """The same email reached another of our mailboxes first: it is that ticket's message already."""
+    first = Message.objects.filter(channel_message_id=parsed.message_id, incoming=True).first()
+    inbound.status = InboundStatus.DUPLICATE
+    inbound.reason = _("Already received through another mailbox.")
+    inbound.ticket, inbound.ticket_message = (first.ticket, first) if first else (None, None)
+
+
+def _we_sent(message_id: str) -> bool:
+    return Message.objects.filter(channel_message_id=message_id, incoming=False).exists()
+
+
+def _file_bounce(inbound: InboundEmail, parsed: ParsedEmail) -> None:
+    """A delivery failure report: an internal note on the ticket of the email that bounced."""
+    inbound.status = InboundStatus.BOUNCE
+    original = (
+        Message.objects.filter(channel_message_id=parsed.bounced_message_id).select_related("ticket").first()
+        if parsed.bounced_message_id
+        else None
+    )
+    if original is None:
+        inbound.reason = _("A bounce for an email we do not know.")
+        return
+    note = message_add(
+        ticket=original.ticket,
+        body=_("Delivery failed: %(report)s") % {"report": (parsed.text or parsed.subject)[:2000]},
+        public=False,
+        channel=Channel.EMAIL,
+        channel_message_id=parsed.message_id,
+        metadata={"bounce": True, "bounced_message_id": parsed.bounced_message_id},
+    )
+    Message.objects.filter(pk=original.pk).update(metadata={**original.metadata, "bounced": True})
+    inbound.ticket, inbound.ticket_message = original.ticket, note
+
+
+def thread_for(parsed: ParsedEmail, customer: Customer) -> Ticket | None:
+    """The ticket this email continues: by the Message-IDs it answers, then by a [#123] token in the
+    subject or a +123 in the address it was sent to. A match counts only when the sender takes part
+    in that ticket; a stranger answering a forwarded email opens a ticket of their own."""
+    candidates = []
+    ids = [*parsed.in_reply_to, *reversed(parsed.references)]
+    if ids:
+        known = (
+            Message.objects.filter(channel_message_id__in=ids)
+            .order_by("-id")
+            .values_list("ticket_id", flat=True)
+        )
+        candidates.extend(known[:5])
+    candidates.extend(int(number) for number in TICKET_TOKEN.findall(parsed.subject))
+    for address in parsed.to + parsed.cc:
+        plus = re.match(r"^[^+@]+\+(\d{1,12})@", address)
+        if plus:
+            candidates.append(int(plus.group(1)))
+    for pk in candidates:
+        ticket = Ticket.objects.select_related("requester", "merged_into").filter(pk=pk).first()
+        if ticket is not None and _takes_part(ticket, customer):
+            return ticket.merged_into or ticket
+    return None
+
+
+def _takes_part(ticket: Ticket, customer: Customer) -> bool:
+    if ticket.requester_id == customer.pk or ticket.ccs.filter(pk=customer.pk).exists():
+        return True
+    if ticket.organization_id and ticket.organization_id == customer.organization_id:
+        return True
+    return User.objects.filter(email__iexact=customer.email, role__in=DESK_ROLES).exists()
+
+
+def _attachments(parsed: ParsedEmail) -> tuple[list, list[str]]:
+    """The files to keep, and a reason for each one refused (the email itself is still filed)."""
+    kept, refused = [], []
+    for part in parsed.attachments:
+        upload = SimpleUploadedFile(part.filename, part.content, content_type=part.content_type)
+        try:
+            validate_attachments([upload])
+        except ValidationError as error:
+            refused.extend(error.messages)
+            continue
+        kept.append(upload)
+    return kept, refused
+
+
+def _add_ccs(ticket: Ticket, parsed: ParsedEmail, mailbox: Mailbox | None) -> None:
+    ours = set(Mailbox.objects.values_list("address", flat=True))
+    addresses = {a for a in parsed.cc + parsed.to if a not in ours and a != parsed.from_address}
+    addresses -= {ticket.requester.email}
+    addresses = {a for a in addresses if not re.match(r"^[^+@]+\+\d+@", a)}
+    if not addresses:
+        return
+    for address in sorted(addresses)[:20]:
+        ticket.ccs.add(customer_find_or_create(email=address))
+
+
+def mailbox_for(name: str | None) -> Mailbox | None:
+    """The active mailbox of that name; None for no name; LookupError for an unknown one."""
+    if not name:
+        return None
+    mailbox = Mailbox.objects.filter(Q(name=name) | Q(address__iexact=name), active=True).first()
+    if mailbox is None:
+        raise LookupError(name)
+    return mailbox
+
+
+def reprocess_quarantined(inbound: InboundEmail) -> InboundEmail:
+    """Try a quarantined email again (after a parser fix, say). On success the new record replaces
+    the quarantined one; otherwise the quarantined record gets the new reason."""
+    with inbound.raw.open("rb") as handle:
+        raw = handle.read()
+    receipt = receive_email(raw=raw, mailbox=inbound.mailbox)
+    if receipt.inbound.status == InboundStatus.QUARANTINED:
+        InboundEmail.objects.filter(pk=inbound.pk).update(reason=receipt.inbound.reason)
+        receipt.inbound.raw.delete(save=False)
+        receipt.inbound.delete()
+        inbound.refresh_from_db()
+        return inbound
+    inbound.raw.delete(save=False)
+    inbound.delete()
+    return receipt.inbound

@@ -1,0 +1,207 @@
+"""Email out: an agent's public reply on an email ticket, sent from the ticket's mailbox.
+
+    email_deliver(message_id=message.pk)    # from the Celery task tickets.tasks.email_deliver
+
+The reply's Message-ID is made once and committed on `message.channel_message_id` before the first
+attempt: the customer's answer names it in In-Reply-To, which is how it finds its ticket again, and a
+retry after a send that did reach the server repeats the same id, so mail clients fold the duplicate.
+The outcome is kept in `message.metadata["email"]` and shown under the message on the ticket page.
+"""
+
+import re
+from email.utils import formataddr, make_msgid, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+
+from tickets.models import Channel, Message, Ticket
+
+# How many earlier Message-IDs go into References: enough to thread, short enough for any server.
+REFERENCES_MAX = 20
+REPLY_PREFIX = re.compile(r"^\s*re\s*:", re.IGNORECASE)
+# A plain HTML document around the sanitised body: no inline style (mail clients and our CSP alike).
+HTML_DOCUMENT = (
+    '<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+    "</head>\n<body>\n{body}\n</body>\n</html>\n"
+)
+
+
+def email_reply_message(message: Message) -> EmailMultiAlternatives:
+    """The email for a public agent reply on an email ticket, threaded onto the conversation.
+
+    Uses `message.channel_message_id` as the Message-ID, making one when it is empty (set on the
+    instance only: the caller stores it before sending, as `email_deliver` does)."""
+    ticket = message.ticket
+    if not message.channel_message_id:
+        message.channel_message_id = new_message_id(ticket)
+    headers = {"Message-ID": _bracketed(message.channel_message_id), "X-Helpdesk-Ticket": str(ticket.pk)}
+    earlier = (
+        Message.objects.filter(ticket=ticket, public=True, id__lt=message.pk)
+        .exclude(channel_message_id="")
+        .order_by("-created_at", "-id")
+    )
+    replied_to = earlier.filter(incoming=True).values_list("channel_message_id", flat=True).first()
+    if replied_to:
+        headers["In-Reply-To"] = _bracketed(replied_to)
+    references = list(earlier.values_list("channel_message_id", flat=True)[:REFERENCES_MAX])
+    if references:
+        headers["References"] = " ".join(_bracketed(ref) for ref in reversed(references))
+    # No Auto-Submitted header: a person wrote this, and auto-responders should answer it as usual.
+    subject = reply_subject(ticket)
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=message.body_text,
+        from_email=_sender(ticket),
+        to=[_address(ticket.requester)],
+        cc=_cc_addresses(ticket),
+        headers=headers,
+    )
+    document = HTML_DOCUMENT.format(
+        lang=escape(ticket.language or settings.LANGUAGE_CODE), title=escape(subject), body=message.body_html
+    )
+    email.attach_alternative(document, "text/html")
+    for attachment in message.attachments.all():
+        with attachment.file.open("rb") as handle:
+            email.attach(attachment.filename, handle.read(), attachment.content_type)
+    return email
+
+
+def reply_subject(ticket: Ticket) -> str:
+    """ "Re: <subject> [#<pk>]", without a second "Re:" or token when the subject already has them."""
+    subject = " ".join(ticket.subject.split())  # a folded subject must not smuggle in a line break
+    if not REPLY_PREFIX.match(subject):
+        subject = f"Re: {subject}"
+    token = f"[#{ticket.pk}]"
+    if token not in subject:
+        subject = f"{subject} {token}"
+    return subject
+
+
+def email_deliver(*, message_id: int, final_attempt: bool = False) -> str:
+    """Send a public agent reply to the ticket's requester and CCs; return "sent" or "skipped".
+
+    Idempotent: a message already sent is not sent again, and two deliveries of the same message
+    at once are serialised by a row lock held across the send. A failed send is recorded as
+    "retrying" (or "failed" on the `final_attempt`) in a transaction of its own, which must not
+    be inside the caller's, and the error is raised again so that Celery retries."""
+    message = _message_for_delivery(message_id)
+    if message is None or _skip(message):
+        return "skipped"
+    if message.metadata.get("email", {}).get("status") == "sent":
+        return "sent"
+    if not message.channel_message_id:
+        # Committed before any attempt, so that every attempt sends the same Message-ID.
+        Message.objects.filter(pk=message.pk, channel_message_id="").update(
+            channel_message_id=new_message_id(message.ticket)
+        )
+    attempts = 0
+    try:
+        with transaction.atomic():
+            message = _message_for_delivery(message_id, lock=True)
+            if message is None or _skip(message):
+                return "skipped"
+            state = message.metadata.get("email", {})
+            if state.get("status") == "sent":
+                return "sent"  # another worker sent it while we waited for the lock
+            attempts = state.get("attempts", 0) + 1
+            email_reply_message(message).send()
+            message.metadata = {
+                **message.metadata,
+                "email": {
+                    "status": "sent",
+                    "sent_at": timezone.now().isoformat(),
+                    "attempts": attempts,
+                    "message_id": message.channel_message_id,
+                },
+            }
+            message.save(update_fields=["metadata"])
+            return "sent"
+    except Exception as exc:
+        _record_failure(message_id, attempts=attempts, final_attempt=final_attempt, error=exc)
+        raise
+
+
+def _message_for_delivery(message_id: int, *, lock: bool = False) -> Message | None:
+    messages = Message.objects.select_related("ticket__mailbox", "ticket__requester")
+    if lock:
+        messages = messages.select_for_update(no_key=True, of=("self",))
+    return messages.filter(pk=message_id).first()
+
+
+def _skip(message: Message) -> bool:
+    """Whether this message is not ours to email: a note, a customer's message, a non-email ticket."""
+    ticket = message.ticket
+    return (
+        not message.public
+        or message.incoming
+        or ticket.channel != Channel.EMAIL
+        or not ticket.requester.email
+    )
+
+
+def _record_failure(message_id: int, *, attempts: int, final_attempt: bool, error: Exception) -> None:
+    with transaction.atomic():
+        message = Message.objects.select_for_update(no_key=True).filter(pk=message_id).first()
+        if message is None:
+            return
+        state = message.metadata.get("email", {})
+        if state.get("status") == "sent":
+            return
+        message.metadata = {
+            **message.metadata,
+            "email": {
+                "status": "failed" if final_attempt else "retrying",
+                # Failed before the attempt was counted (e.g. the database): count it now.
+                "attempts": attempts or state.get("attempts", 0) + 1,
+                "error": f"{type(error).__name__}: {error}"[:500],
+            },
+        }
+        message.save(update_fields=["metadata"])
+
+
+def _sender(ticket: Ticket) -> str:
+    mailbox = ticket.mailbox
+    if mailbox is None:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((mailbox.from_name or _site_name(), mailbox.address))
+
+
+def _site_name() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[0] or "Helpdesk"
+
+
+def _sender_domain(ticket: Ticket) -> str:
+    address = ticket.mailbox.address if ticket.mailbox else parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or str(DNS_NAME)
+
+
+def _cc_addresses(ticket: Ticket) -> list[str]:
+    skip = {ticket.requester.email.lower()}
+    if ticket.mailbox:
+        skip.add(ticket.mailbox.address.lower())  # never copy ourselves: it would come back as a loop
+    addresses = []
+    for address in ticket.ccs.exclude(email="").order_by("id").values_list("email", flat=True):
+        if address.lower() not in skip:
+            skip.add(address.lower())
+            addresses.append(address)
+    return addresses
+
+
+def _address(customer) -> str:
+    """ "Rūta Jankauskienė <ruta@example.lt>", or the bare address when we know no name."""
+    if customer.name and customer.name != customer.email:
+        return formataddr((customer.name, customer.email))
+    return customer.email
+
+
+def new_message_id(ticket) -> str:
+    """A fresh Message-ID, stored as every Message-ID is: without its angle brackets."""
+    return make_msgid(domain=_sender_domain(ticket)).strip("<>")
+
+
+def _bracketed(message_id: str) -> str:
+    return f"<{message_id.strip().strip('<>')}>"

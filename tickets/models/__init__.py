@@ -1,0 +1,47 @@
+"""The tickets app's models: tickets and their conversation (core), and the email channel (email)."""
+
+from tickets.models.core import (
+    TRANSITIONS,
+    UNSOLVED,
+    Activity,
+    Attachment,
+    AuthorKind,
+    Channel,
+    Macro,
+    Message,
+    Priority,
+    SavedView,
+    Status,
+    Tag,
+    Ticket,
+    TicketPresence,
+    TicketQuerySet,
+    TicketType,
+    attachment_path,
+    user_team_ids,
+)
+from tickets.models.email import InboundEmail, InboundStatus, Mailbox
+
+__all__ = [
+    "TRANSITIONS",
+    "UNSOLVED",
+    "Activity",
+    "Attachment",
+    "AuthorKind",
+    "Channel",
+    "InboundEmail",
+    "InboundStatus",
+    "Macro",
+    "Mailbox",
+    "Message",
+    "Priority",
+    "SavedView",
+    "Status",
+    "Tag",
+    "Ticket",
+    "TicketPresence",
+    "TicketQuerySet",
+    "TicketType",
+    "attachment_path",
+    "user_team_ids",
+]

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
@@ -13,7 +14,10 @@ def customer_find_or_create(*, email: str, name: str = "", language: str = "") -
     email = email.strip().lower()
     if not email:
         raise ValidationError({"email": _("An email address is required.")})
-    customer = Customer.objects.filter(email__iexact=email).order_by("pk").first()
+    # lower(email) = … matches the functional index; email__iexact would compile to UPPER() and scan.
+    customer = (
+        Customer.objects.alias(email_lower=Lower("email")).filter(email_lower=email).order_by("pk").first()
+    )
     if customer is None:
         customer = Customer.objects.create(email=email, name=name.strip() or email, language=language)
     return customer

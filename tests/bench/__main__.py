@@ -2,13 +2,15 @@
 
     make bench
     .venv/bin/python -m tests.bench [--reseed] [--repeat 30] [--tickets 1000000] [--database helpdesk_bench]
-                                    [--seed-only] [--show-queries]
+                                    [--seed-only] [--show-queries] [--only desk|ingest] [--messages 600]
 
 The data lives in its own PostgreSQL database (`helpdesk_bench` on the server of DATABASE_URL, or
 127.0.0.1:5432), created and migrated when missing and seeded with COPY; a later run reuses it when its
 counts match, unless --reseed drops and rebuilds it. The dev and test databases are never touched.
 Each page is timed in process (Django's test client, DEBUG off) and reported as p50/p95 and as a
 ratio to a one-row baseline page; targets: p95 <= 10x the baseline's p95 and <= 20 SQL queries.
+Then email ingest (ingest.py): messages per second through receive_email on the MIME test corpus, as a
+ratio to a bare email.message_from_bytes parse; target <= 20x. `--only` runs one of the two.
 The exit code is 0 either way: this is a report, not a test.
 """
 
@@ -63,7 +65,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--tickets", type=int, default=1_000_000, help="tickets to seed (3 messages each)")
     parser.add_argument("--database", default="helpdesk_bench", help="database name, must end in _bench")
     parser.add_argument("--seed-only", action="store_true", help="seed (or check) the data, measure nothing")
-    parser.add_argument("--show-queries", action="store_true", help="print each page's slowest SQL queries")
+    parser.add_argument("--show-queries", action="store_true", help="print the slowest SQL of pages, ingest")
+    parser.add_argument("--only", choices=["desk", "ingest"], help="measure only the pages or the ingest")
+    parser.add_argument("--messages", type=int, default=600, help="emails per ingest round (default 600)")
     return parser.parse_args(argv)
 
 
@@ -106,16 +110,30 @@ def main(argv: list[str] | None = None) -> int:
     if args.seed_only:
         return 0
 
-    from tests.bench import measure
+    if args.only != "ingest":
+        from tests.bench import measure
 
-    results = measure.run(facts, repeat=args.repeat)
-    print()
-    print(measure.table(results))
-    print()
-    print(measure.summary(results))
-    if args.show_queries:
+        results = measure.run(facts, repeat=args.repeat)
         print()
-        print(measure.slowest_queries(results))
+        print(measure.table(results))
+        print()
+        print(measure.summary(results))
+        if args.show_queries:
+            print()
+            print(measure.slowest_queries(results))
+    if args.only != "desk":
+        from tests.bench import ingest
+
+        if args.only != "ingest":
+            print()
+        steps, statuses, ingested = ingest.run(args.messages)
+        print()
+        print(ingest.table(steps, ingested))
+        print()
+        print(ingest.summary(steps, statuses, ingested))
+        if args.show_queries:
+            print()
+            print(ingest.slowest_queries(ingested))
     return 0
 
 

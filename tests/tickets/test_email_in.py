@@ -320,3 +320,39 @@ def test_an_agent_answering_by_email_threads_onto_the_ticket(mailbox):
     reply = receive(make_email(sender=agent.email, in_reply_to="<q@example.lt>"), mailbox)
 
     assert reply.ticket_id == ticket.pk
+
+
+def test_an_email_with_only_a_subject_opens_a_ticket_saying_so(mailbox):
+    raw = (
+        b"From: ruta@example.lt\r\nTo: support@helpdesk.test\r\nSubject: Call me back\r\n"
+        b"Message-ID: <e@x>\r\n\r\n"
+    )
+
+    inbound = receive(raw, mailbox)
+
+    assert inbound.status == InboundStatus.TICKET
+    assert inbound.ticket.subject == "Call me back"
+    assert inbound.ticket_message.body_text == "(The email had no text.)"
+
+
+def test_a_bug_while_filing_quarantines_the_email_instead_of_losing_it(mailbox, monkeypatch):
+    from tickets.channels import email_in
+
+    def broken(*args, **kwargs):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(email_in, "thread_for", broken)
+
+    inbound = receive(make_email(), mailbox)
+
+    assert inbound.status == InboundStatus.QUARANTINED
+    assert "Could not be filed: KeyError" in inbound.reason
+    assert not Ticket.objects.exists()
+
+
+def test_the_sender_is_found_whatever_the_case_of_their_address(mailbox):
+    existing = CustomerFactory(email="ruta@example.lt")
+
+    inbound = receive(make_email(sender="RUTA@Example.LT"), mailbox)
+
+    assert inbound.ticket.requester == existing

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -60,6 +60,11 @@ def receive_email(*, raw: bytes, mailbox: Mailbox | None = None) -> EmailReceipt
     except ValidationError as error:
         # The email is readable but cannot become a message (say, nothing but refused files).
         return EmailReceipt(_quarantine(raw, mailbox, "; ".join(error.messages)))
+    except DatabaseError:
+        raise  # a temporary failure: the caller tells the sender to try again
+    except Exception as error:  # a bug must not lose the email: keep it for re-processing after the fix
+        log.exception("Could not file an email for mailbox %s.", mailbox)
+        return EmailReceipt(_quarantine(raw, mailbox, f"Could not be filed: {type(error).__name__}: {error}"))
 
 
 def _store(raw: bytes, mailbox: Mailbox | None, message_id: str) -> InboundEmail | None:
@@ -105,12 +110,14 @@ def _file(inbound: InboundEmail, parsed: ParsedEmail, mailbox: Mailbox | None) -
         return
     customer = customer_find_or_create(email=parsed.from_address, name=parsed.from_name)
     attachments, refused = _attachments(parsed)
+    # A subject alone is still a request ("Call me back"): file it with a line saying so.
+    text = parsed.text if parsed.text.strip() or parsed.html or attachments else _("(The email had no text.)")
     ticket = thread_for(parsed, customer)
     if ticket is None:
         ticket = ticket_create(
             requester=customer,
             subject=parsed.subject or _("(no subject)"),
-            body=parsed.text,
+            body=text,
             body_html=parsed.html or None,
             channel=Channel.EMAIL,
             team=mailbox.team if mailbox else None,
@@ -124,7 +131,7 @@ def _file(inbound: InboundEmail, parsed: ParsedEmail, mailbox: Mailbox | None) -
         message = ticket_customer_reply(
             ticket=ticket,
             customer=customer,
-            body=parsed.text,
+            body=text,
             body_html=parsed.html or None,
             channel=Channel.EMAIL,
             attachments=attachments,

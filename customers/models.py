@@ -25,6 +25,8 @@ class Customer(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email address"), blank=True)
+    # In international form (+37061234567): how the phone channel recognises a caller.
+    phone = models.CharField(_("phone number"), max_length=32, blank=True, db_index=True)
     language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )

@@ -21,3 +21,25 @@ def customer_find_or_create(*, email: str, name: str = "", language: str = "") -
     if customer is None:
         customer = Customer.objects.create(email=email, name=name.strip() or email, language=language)
     return customer
+
+
+def normalise_phone(number: str) -> str:
+    """+37061234567 from "+370 612 34567", "00370-612-34567" and the like; "" if there are no digits."""
+    digits = "".join(character for character in number if character.isdigit())
+    if not digits:
+        return ""
+    if number.strip().startswith("00"):
+        digits = digits[2:]
+    return f"+{digits}" if number.strip().startswith(("+", "00")) else digits
+
+
+@transaction.atomic
+def customer_find_or_create_by_phone(*, phone: str, name: str = "") -> Customer:
+    """The customer with this phone number, created if the number is new to us."""
+    phone = normalise_phone(phone)
+    if not phone:
+        raise ValidationError({"phone": _("A phone number is required.")})
+    customer = Customer.objects.filter(phone=phone).order_by("pk").first()
+    if customer is None:
+        customer = Customer.objects.create(phone=phone, name=name.strip() or phone)
+    return customer

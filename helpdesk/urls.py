@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from helpdesk import views
+from tickets.views import contact
 
 admin.site.site_header = "Helpdesk administration"
 admin.site.site_title = "Helpdesk"
@@ -17,4 +18,5 @@ urlpatterns = [
     path("portal/", include("customers.urls")),
     path("backoffice/", include("backoffice.urls")),
     path("channels/", include("tickets.channel_urls")),
+    path("contact/", contact.contact_form, name="contact"),
 ]

@@ -1,0 +1,70 @@
+"""The public contact form: anyone may write to support without an account (the web channel).
+
+It can be embedded in a company's own site with an <iframe> (CONTACT_FORM_FRAME_ANCESTORS).
+Spam is kept out with a honeypot field that people do not see and a limit per address.
+"""
+
+import logging
+
+from csp.decorators import csp_replace
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from customers.services import customer_find_or_create
+from tickets.channels.receive import receive_message
+from tickets.models import Channel
+
+log = logging.getLogger(__name__)
+
+
+class ContactForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your email address"))
+    subject = forms.CharField(label=_("Subject"), max_length=250)
+    message = forms.CharField(
+        label=_("How can we help?"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20_000
+    )
+    # The honeypot: hidden from people by CSS, filled in by bots that fill in everything.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+
+def _too_many(request: HttpRequest) -> bool:
+    """A fixed window per address: CONTACT_FORM_RATE requests per CONTACT_FORM_WINDOW seconds."""
+    key = f"contact-form:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, settings.CONTACT_FORM_WINDOW)
+    try:
+        return cache.incr(key) > settings.CONTACT_FORM_RATE
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, settings.CONTACT_FORM_WINDOW)
+        return False
+
+
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": settings.CONTACT_FORM_FRAME_ANCESTORS})
+def contact_form(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "tickets/contact.html", {"form": form})
+    if _too_many(request):
+        form.add_error(None, _("Too many messages from your address. Please try again in a few minutes."))
+        return render(request, "tickets/contact.html", {"form": form}, status=429)
+    if not form.is_valid():
+        return render(request, "tickets/contact.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    if data["website"]:
+        log.info("Contact form: honeypot filled from %s, nothing filed.", request.META.get("REMOTE_ADDR"))
+        return render(request, "tickets/contact_sent.html", {"number": None})
+    customer = customer_find_or_create(email=data["email"], name=data["name"])
+    message = receive_message(
+        channel=Channel.WEB,
+        customer=customer,
+        subject=data["subject"],
+        body=data["message"],
+        metadata={"via": "contact form"},
+    )
+    return render(request, "tickets/contact_sent.html", {"number": message.ticket_id})

@@ -28,9 +28,10 @@ def normalise_phone(number: str) -> str:
     digits = "".join(character for character in number if character.isdigit())
     if not digits:
         return ""
-    if number.strip().startswith("00"):
+    start = number.strip().lstrip("(")
+    if start.startswith("00"):
         digits = digits[2:]
-    return f"+{digits}" if number.strip().startswith(("+", "00")) else digits
+    return f"+{digits}" if start.startswith(("+", "00")) else digits
 
 
 @transaction.atomic

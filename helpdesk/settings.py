@@ -258,6 +258,9 @@ TICKETS_AGENTS_SEE_ALL = env.bool("TICKETS_AGENTS_SEE_ALL", default=False)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # Email: the largest raw email accepted (beyond it the sender gets an error, nothing is stored).
 EMAIL_INBOUND_MAX_BYTES = env.int("EMAIL_INBOUND_MAX_BYTES", default=30 * 1024 * 1024)
+# Phone: the Twilio account's auth token, which signs its call callbacks to /channels/twilio/voice/.
+# Empty turns the endpoint off (it answers 404).
+TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 # The public contact form (/contact/): sites allowed to embed it, and messages per address per window.
 CONTACT_FORM_FRAME_ANCESTORS = env.list("CONTACT_FORM_FRAME_ANCESTORS", default=["'self'"])
 CONTACT_FORM_RATE = env.int("CONTACT_FORM_RATE", default=5)

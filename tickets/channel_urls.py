@@ -5,4 +5,5 @@ from tickets.views import channels
 app_name = "channels"
 urlpatterns = [
     path("email/<slug:mailbox>/", channels.email_inbound, name="email_inbound"),
+    path("twilio/voice/", channels.twilio_voice, name="twilio_voice"),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from backoffice.models import Team
 from customers.models import Organization
 from helpdesk.models import DESK_ROLES, User
+from tickets.channels.phone import MAX_CALL_MINUTES, CallDirection, CallOutcome
 from tickets.models import Channel, Priority, Status, TicketType
 
 
@@ -227,3 +228,22 @@ class TicketCreateForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     type = forms.ChoiceField(label=_("Type"), choices=TicketType.choices, initial=TicketType.QUESTION)
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all(), required=False)
+
+
+class CallLogForm(forms.Form):
+    """An agent logs a phone call on a ticket (tickets.channels.phone.call_log_manual)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "call_%s")  # the page has other forms with a "note"-like field
+        super().__init__(*args, **kwargs)
+
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=CallDirection.choices, initial=CallDirection.OUT
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=0, max_value=MAX_CALL_MINUTES, initial=0
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=CallOutcome.choices)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )

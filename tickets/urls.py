@@ -22,6 +22,7 @@ urlpatterns = [
     path("tickets/<int:pk>/merge/", views.ticket_merge, name="ticket_merge"),
     path("tickets/<int:pk>/link/", views.ticket_link, name="ticket_link"),
     path("tickets/<int:pk>/macro/", views.ticket_macro, name="ticket_macro"),
+    path("tickets/<int:pk>/call/", views.ticket_call, name="ticket_call"),
     path("messages/<int:pk>/split/", views.ticket_split, name="message_split"),
     path("attachments/<str:token>/", views.attachment_download, name="attachment"),
 ]

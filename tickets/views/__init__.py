@@ -2,6 +2,7 @@
 
 from tickets.views.actions import (
     ticket_assign_me,
+    ticket_call,
     ticket_fields,
     ticket_follow,
     ticket_link,
@@ -28,6 +29,7 @@ __all__ = [
     "saved_view_delete",
     "search",
     "ticket_assign_me",
+    "ticket_call",
     "ticket_detail",
     "ticket_fields",
     "ticket_follow",

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from helpdesk.access import desk_required
 from tickets import services
 from tickets.access import ticket_for_user
-from tickets.forms import ReplyForm, TagsForm, TicketFieldsForm, TicketNumberForm
+from tickets.channels.phone import call_log_manual
+from tickets.forms import CallLogForm, ReplyForm, TagsForm, TicketFieldsForm, TicketNumberForm
 from tickets.models import Message
 from tickets.selectors import ticket_page_ticket
 from tickets.services import followers
@@ -135,6 +136,26 @@ def ticket_follow(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("You follow this ticket.") if follow else _("You no longer follow this ticket.")
     )
+    return redirect(ticket)
+
+
+@desk_required
+@require_POST
+def ticket_call(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a phone call on the ticket, as an internal note."""
+    ticket = ticket_for_user(request.user, pk)
+    form = CallLogForm(request.POST)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[name].label}: {error}")
+        return redirect(ticket)
+    try:
+        call_log_manual(ticket=ticket, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Call logged."))
     return redirect(ticket)
 
 

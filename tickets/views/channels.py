@@ -1,15 +1,19 @@
-"""Inbound channel endpoints for other systems (hosted mail providers post raw MIME here)."""
+"""Inbound channel endpoints for other systems (hosted mail providers post raw MIME here, Twilio
+posts call status callbacks)."""
 
+import base64
 import hashlib
 import hmac
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from tickets.channels.email_in import receive_email
+from tickets.channels.phone import call_log_from_twilio
 from tickets.models import InboundStatus, Mailbox
 
 
@@ -45,3 +49,38 @@ def email_inbound(request: HttpRequest, mailbox: str) -> JsonResponse:
     if inbound.status == InboundStatus.QUARANTINED:
         return JsonResponse(body | {"error": inbound.reason}, status=422)
     return JsonResponse(body, status=202)
+
+
+def twilio_signature_valid(auth_token: str, url: str, params: dict[str, list[str]], header: str) -> bool:
+    """Twilio's `X-Twilio-Signature`: base64 HMAC-SHA1, keyed by the auth token, of the full URL followed
+    by every POST parameter sorted by name, each name immediately followed by its value (values of a
+    repeated name sorted too, as Twilio's own validator does)."""
+    payload = url + "".join(name + value for name in sorted(params) for value in sorted(set(params[name])))
+    digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
+    return bool(auth_token) and hmac.compare_digest(base64.b64encode(digest).decode(), header or "")
+
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+
+
+@csrf_exempt  # authenticated by Twilio's signature instead of a session
+@require_POST
+def twilio_voice(request: HttpRequest) -> HttpResponse:
+    """Twilio's Voice status callback: a finished call is logged on the caller's ticket."""
+    if not settings.TWILIO_AUTH_TOKEN:
+        return JsonResponse({"error": "not configured"}, status=404)
+    params = dict(request.POST.lists())
+    if not twilio_signature_valid(
+        settings.TWILIO_AUTH_TOKEN,
+        request.build_absolute_uri(),
+        params,
+        request.headers.get("X-Twilio-Signature", ""),
+    ):
+        return JsonResponse({"error": "bad signature"}, status=403)
+    try:
+        call_log_from_twilio(request.POST.dict())
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    except DatabaseError:
+        return JsonResponse({"error": "temporary failure, retry"}, status=503)
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml")

@@ -10,6 +10,7 @@ from customers.services import customer_find_or_create
 from helpdesk.access import desk_required
 from tickets.access import ticket_for_user
 from tickets.forms import (
+    CallLogForm,
     ReplyForm,
     TagsForm,
     TicketCreateForm,
@@ -41,6 +42,7 @@ def ticket_page_context(request: HttpRequest, ticket: Ticket, *, reply_form: Rep
         "reply_form": reply_form or ReplyForm(initial={"seen_message_id": ticket.last_public_message_id}),
         "fields_form": fields_form,
         "tags_form": TagsForm(),
+        "call_form": CallLogForm(),
         "number_form": TicketNumberForm(),
         "macros": list(macro_visible_to(request.user)),
         "other_open": requester_other_open_tickets(ticket, request.user),

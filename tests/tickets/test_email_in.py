@@ -313,13 +313,36 @@ def test_attachments_and_ccs_are_kept(mailbox):
     assert list(inbound.ticket.ccs.values_list("email", flat=True)) == ["jonas@example.lt"]
 
 
-def test_an_agent_answering_by_email_threads_onto_the_ticket(mailbox):
-    agent = UserFactory(role="agent", email="ona@helpdesk.test")
+def test_a_forged_staff_sender_cannot_join_a_ticket_or_add_ccs(mailbox):
+    UserFactory(role="agent", email="ona@helpdesk.test")
     ticket = receive(make_email(message_id="<q@example.lt>"), mailbox).ticket
 
-    reply = receive(make_email(sender=agent.email, in_reply_to="<q@example.lt>"), mailbox)
+    forged = receive(
+        make_email(sender="ona@helpdesk.test", subject=f"Re: [#{ticket.pk}]", cc="thief@evil.test"), mailbox
+    )
 
-    assert reply.ticket_id == ticket.pk
+    assert forged.ticket_id != ticket.pk
+    assert not ticket.ccs.exists()
+
+
+def test_a_plus_address_counts_only_on_our_own_mailbox(mailbox):
+    ticket = receive(make_email(), mailbox).ticket
+
+    elsewhere = receive(make_email(subject="hi", to=f"anything+{ticket.pk}@other.test"), mailbox)
+
+    assert elsewhere.ticket_id != ticket.pk
+
+
+def test_a_colleague_replying_cannot_add_ccs_only_the_requester_can(mailbox):
+    organization = OrganizationFactory()
+    CustomerFactory(email="ruta@example.lt", organization=organization)
+    CustomerFactory(email="jonas@example.lt", organization=organization)
+    ticket = receive(make_email(message_id="<o@example.lt>"), mailbox).ticket
+
+    receive(make_email(sender="jonas@example.lt", in_reply_to="<o@example.lt>", cc="x@evil.test"), mailbox)
+    receive(make_email(in_reply_to="<o@example.lt>", cc="boss@example.lt"), mailbox)
+
+    assert list(ticket.ccs.values_list("email", flat=True)) == ["boss@example.lt"]
 
 
 def test_an_email_with_only_a_subject_opens_a_ticket_saying_so(mailbox):
@@ -356,3 +379,23 @@ def test_the_sender_is_found_whatever_the_case_of_their_address(mailbox):
     inbound = receive(make_email(sender="RUTA@Example.LT"), mailbox)
 
     assert inbound.ticket.requester == existing
+
+
+def test_over_long_headers_are_clipped_not_retried_forever(mailbox):
+    raw = make_email(sender=f"{'Ą' * 300} <long@example.lt>", message_id=f"<{'x' * 300}@example.lt>")
+
+    inbound = receive(raw, mailbox)
+
+    assert inbound.status == InboundStatus.TICKET
+    assert len(inbound.ticket.requester.name) == 200
+    assert len(inbound.message_id) == 250
+
+
+def test_the_same_email_without_a_message_id_is_stored_once(mailbox):
+    raw = b"From: ruta@example.lt\r\nTo: support@helpdesk.test\r\nSubject: No id\r\n\r\nHello\r\n"
+
+    first = receive_email(raw=raw, mailbox=mailbox)
+    again = receive_email(raw=raw, mailbox=mailbox)
+
+    assert again.duplicate and first.inbound.message_id.startswith("sha256:")
+    assert Ticket.objects.count() == 1

@@ -8,6 +8,8 @@ duplicate finds the first delivery, our own mail coming back is recorded as a lo
 noted on the ticket it bounced from, and an email we cannot read is quarantined with its reason.
 """
 
+import dataclasses
+import hashlib
 import logging
 import re
 import uuid
@@ -16,13 +18,12 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from customers.services import customer_find_or_create
-from helpdesk.models import DESK_ROLES, User
 from tickets.channels.email_parse import EmailParseError, ParsedEmail, parse_email
 from tickets.models import Channel, InboundEmail, InboundStatus, Mailbox, Message, Ticket
 from tickets.services import ticket_create, ticket_customer_reply
@@ -41,7 +42,7 @@ class EmailReceipt:
 def receive_email(*, raw: bytes, mailbox: Mailbox | None = None) -> EmailReceipt:
     """File one raw RFC 822 email; see the module docstring for what becomes of it."""
     try:
-        parsed = parse_email(raw)
+        parsed = _fit_columns(parse_email(raw), raw)
     except EmailParseError as error:
         return EmailReceipt(_quarantine(raw, mailbox, str(error)))
     try:
@@ -60,11 +61,31 @@ def receive_email(*, raw: bytes, mailbox: Mailbox | None = None) -> EmailReceipt
     except ValidationError as error:
         # The email is readable but cannot become a message (say, nothing but refused files).
         return EmailReceipt(_quarantine(raw, mailbox, "; ".join(error.messages)))
+    except DataError as error:  # a value our columns cannot hold: retrying would never help
+        return EmailReceipt(_quarantine(raw, mailbox, f"Could not be stored: {error}"))
     except DatabaseError:
         raise  # a temporary failure: the caller tells the sender to try again
     except Exception as error:  # a bug must not lose the email: keep it for re-processing after the fix
         log.exception("Could not file an email for mailbox %s.", mailbox)
         return EmailReceipt(_quarantine(raw, mailbox, f"Could not be filed: {type(error).__name__}: {error}"))
+
+
+def _fit_columns(parsed: ParsedEmail, raw: bytes) -> ParsedEmail:
+    """Clip what the sender controls to what our columns hold; an email without a Message-ID gets
+    one from its content, so that a retried or replayed delivery of the same bytes is stored once."""
+    message_id = parsed.message_id[:250] or f"sha256:{hashlib.sha256(raw).hexdigest()}"
+    if len(parsed.from_address) > 254:
+        raise EmailParseError("The sender's address is longer than an email address can be.")
+    return dataclasses.replace(
+        parsed,
+        message_id=message_id,
+        from_name=parsed.from_name[:200],
+        to=[address for address in parsed.to if len(address) <= 254],
+        cc=[address for address in parsed.cc if len(address) <= 254],
+        subject=parsed.subject[:250],
+        in_reply_to=[value[:250] for value in parsed.in_reply_to],
+        references=[value[:250] for value in parsed.references[-50:]],
+    )
 
 
 def _store(raw: bytes, mailbox: Mailbox | None, message_id: str) -> InboundEmail | None:
@@ -112,7 +133,7 @@ def _file(inbound: InboundEmail, parsed: ParsedEmail, mailbox: Mailbox | None) -
     attachments, refused = _attachments(parsed)
     # A subject alone is still a request ("Call me back"): file it with a line saying so.
     text = parsed.text if parsed.text.strip() or parsed.html or attachments else _("(The email had no text.)")
-    ticket = thread_for(parsed, customer)
+    ticket = thread_for(parsed, customer, mailbox)
     if ticket is None:
         ticket = ticket_create(
             requester=customer,
@@ -138,7 +159,9 @@ def _file(inbound: InboundEmail, parsed: ParsedEmail, mailbox: Mailbox | None) -
             channel_message_id=parsed.message_id,
         )
         inbound.status = InboundStatus.REPLY
-    _add_ccs(message.ticket, parsed, mailbox)
+    if message.ticket.requester_id == customer.pk:
+        # Only the requester decides who else hears about the ticket (From can be forged).
+        _add_ccs(message.ticket, parsed, mailbox)
     metadata = {
         "from": parsed.from_address,
         "to": parsed.to,
@@ -169,7 +192,9 @@ def _file_bounce(inbound: InboundEmail, parsed: ParsedEmail) -> None:
     """A delivery failure report: an internal note on the ticket of the email that bounced."""
     inbound.status = InboundStatus.BOUNCE
     original = (
-        Message.objects.filter(channel_message_id=parsed.bounced_message_id).select_related("ticket").first()
+        Message.objects.filter(channel_message_id=parsed.bounced_message_id, incoming=False)
+        .select_related("ticket")
+        .first()
         if parsed.bounced_message_id
         else None
     )
@@ -188,10 +213,11 @@ def _file_bounce(inbound: InboundEmail, parsed: ParsedEmail) -> None:
     inbound.ticket, inbound.ticket_message = original.ticket, note
 
 
-def thread_for(parsed: ParsedEmail, customer: Customer) -> Ticket | None:
+def thread_for(parsed: ParsedEmail, customer: Customer, mailbox: Mailbox | None = None) -> Ticket | None:
     """The ticket this email continues: by the Message-IDs it answers, then by a [#123] token in the
-    subject or a +123 in the address it was sent to. A match counts only when the sender takes part
-    in that ticket; a stranger answering a forwarded email opens a ticket of their own."""
+    subject or a +123 in our mailbox's address. A match counts only when the sender takes part in
+    that ticket (requester, CC, or the requester's organization); a stranger answering a forwarded
+    email opens a ticket of their own. From cannot be verified, so it never grants more than that."""
     candidates = []
     ids = [*parsed.in_reply_to, *reversed(parsed.references)]
     if ids:
@@ -202,10 +228,12 @@ def thread_for(parsed: ParsedEmail, customer: Customer) -> Ticket | None:
         )
         candidates.extend(known[:5])
     candidates.extend(int(number) for number in TICKET_TOKEN.findall(parsed.subject))
-    for address in parsed.to + parsed.cc:
-        plus = re.match(r"^[^+@]+\+(\d{1,12})@", address)
-        if plus:
-            candidates.append(int(plus.group(1)))
+    if mailbox is not None:
+        local, _at, domain = mailbox.address.partition("@")
+        plus = re.compile(rf"^{re.escape(local)}\+(\d{{1,12}})@{re.escape(domain)}$", re.IGNORECASE)
+        candidates.extend(
+            int(match.group(1)) for address in parsed.to + parsed.cc if (match := plus.match(address))
+        )
     for pk in candidates:
         ticket = Ticket.objects.select_related("requester", "merged_into").filter(pk=pk).first()
         if ticket is not None and _takes_part(ticket, customer):
@@ -216,9 +244,7 @@ def thread_for(parsed: ParsedEmail, customer: Customer) -> Ticket | None:
 def _takes_part(ticket: Ticket, customer: Customer) -> bool:
     if ticket.requester_id == customer.pk or ticket.ccs.filter(pk=customer.pk).exists():
         return True
-    if ticket.organization_id and ticket.organization_id == customer.organization_id:
-        return True
-    return User.objects.filter(email__iexact=customer.email, role__in=DESK_ROLES).exists()
+    return bool(ticket.organization_id and ticket.organization_id == customer.organization_id)
 
 
 def _attachments(parsed: ParsedEmail) -> tuple[list, list[str]]:

@@ -41,7 +41,8 @@ def email_reply_message(message: Message) -> EmailMultiAlternatives:
     headers = {"Message-ID": _bracketed(message.channel_message_id), "X-Helpdesk-Ticket": str(ticket.pk)}
     earlier = (
         Message.objects.filter(ticket=ticket, public=True, id__lt=message.pk)
-        .exclude(channel_message_id="")
+        # Only real Message-IDs (ours, an email's): not "twilio:…" or the content hashes of id-less mail.
+        .filter(channel_message_id__contains="@")
         .order_by("-created_at", "-id")
     )
     replied_to = earlier.filter(incoming=True).values_list("channel_message_id", flat=True).first()

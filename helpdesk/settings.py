@@ -265,6 +265,8 @@ TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
 CONTACT_FORM_FRAME_ANCESTORS = env.list("CONTACT_FORM_FRAME_ANCESTORS", default=["'self'"])
 CONTACT_FORM_RATE = env.int("CONTACT_FORM_RATE", default=5)
 CONTACT_FORM_WINDOW = env.int("CONTACT_FORM_WINDOW", default=600)
+# Behind a proxy, the request header that carries the visitor's address (e.g. HTTP_X_REAL_IP).
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -83,6 +83,19 @@ class TicketFieldsForm(forms.Form):
         kwargs.setdefault("auto_id", "property_%s")  # the reply form on the same page has a status too
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = agents if agents is not None else agent_choices()
+        if ticket is not None:
+            # Keep the current values selectable (a deactivated assignee, a language we no longer
+            # offer), or saving any other field would quietly clear them.
+            if ticket.assignee_id and all(
+                str(ticket.assignee_id) != str(v) for v, _l in self.fields["assignee"].choices
+            ):
+                self.fields["assignee"].choices = [
+                    *self.fields["assignee"].choices,
+                    (str(ticket.assignee_id), str(ticket.assignee)),
+                ]
+            languages = self.fields["language"].choices
+            if ticket.language and all(ticket.language != value for value, _label in languages):
+                self.fields["language"].choices = [*languages, (ticket.language, ticket.language)]
         # The page posts back what it showed, so changed_data is what this agent changed: a field
         # changed by someone else meanwhile is neither reverted nor silently overwritten.
         for field in self.fields.values():
@@ -145,8 +158,11 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Any number is syntactically fine; visibility is checked against the user's tickets.
-        self.fields["ticket"].valid_value = lambda value: True
+        # Any ticket number is fine here (visibility is checked against the user's tickets), but
+        # only one that fits a database id.
+        self.fields["ticket"].valid_value = lambda value: (
+            str(value).isascii() and str(value).isdigit() and len(str(value)) < 19
+        )
         self.fields["assignee"].choices = agent_choices()
 
 

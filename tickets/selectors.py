@@ -81,14 +81,23 @@ def queue_tickets(user: User, key: str) -> QuerySet:
 
 
 def apply_view_filters(tickets: QuerySet, filters: dict) -> QuerySet:
+    if not isinstance(filters, dict):
+        return tickets
     for name, value in filters.items():
         lookup = VIEW_FILTERS.get(name)
         if lookup is None or value in (None, "", []):
             continue
-        if lookup.endswith("__in") and not isinstance(value, list):
-            value = [value]
+        if lookup.endswith("__in"):
+            value = [str(item) for item in (value if isinstance(value, list) else [value])]
+            if lookup.endswith("_id__in") and not all(item.isascii() and item.isdigit() for item in value):
+                continue  # a filter edited into nonsense (say, in the admin) is ignored, not a crash
         if lookup.endswith(("__gte", "__lt")):
-            value = parse_datetime(value) if isinstance(value, str) else value
+            try:
+                value = parse_datetime(value) if isinstance(value, str) else None
+            except ValueError:
+                value = None
+            if value is None:
+                continue
         tickets = tickets.filter(**{lookup: value})
     if "tag" in filters:
         tickets = tickets.distinct()
@@ -209,7 +218,8 @@ def ticket_page_ticket(user: User, pk: int) -> Ticket:
     """The ticket for its page, with everything the side panels show loaded up front."""
     from tickets.access import ticket_for_user
 
-    related = Prefetch("related", queryset=Ticket.objects.only("id", "subject", "status"))
+    # Linked tickets the user may not see (another team's) are left out, not shown by subject.
+    related = Prefetch("related", queryset=Ticket.objects.visible_to(user).only("id", "subject", "status"))
     queryset = Ticket.objects.select_related(
         "requester", "requester__organization", "assignee", "team", "merged_into"
     ).prefetch_related("tags", "followers", related)

@@ -63,3 +63,21 @@ def test_too_many_messages_from_one_address_are_refused(client, db, settings):
 @pytest.mark.parametrize("field", ["name", "email", "subject", "message"])
 def test_every_field_is_required(client, db, field):
     assert client.post("/contact/", {**GOOD, field: ""}).status_code == 400
+
+
+def test_the_form_works_without_a_csrf_cookie_as_in_another_sites_iframe(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/contact/", GOOD)
+
+    assert response.status_code == 200
+    assert Ticket.objects.count() == 1
+
+
+def test_behind_a_proxy_the_limit_counts_the_visitors_address(client, db, settings):
+    settings.CONTACT_FORM_RATE = 1
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+
+    assert client.post("/contact/", GOOD, HTTP_X_REAL_IP="198.51.100.1").status_code == 200
+    assert client.post("/contact/", GOOD, HTTP_X_REAL_IP="198.51.100.2").status_code == 200
+    assert client.post("/contact/", GOOD, HTTP_X_REAL_IP="198.51.100.1").status_code == 429

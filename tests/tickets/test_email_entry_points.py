@@ -5,6 +5,7 @@ import hmac
 import io
 import subprocess
 import sys
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -117,16 +118,20 @@ def test_a_mail_server_pipe_delivers_through_a_real_process(settings, tmp_path):
     assert garbage.returncode == 65
 
 
-def sign(body: bytes, secret: str = "s3cret") -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(body: bytes, secret: str = "s3cret", timestamp: int | None = None) -> tuple[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}", stamp
 
 
-def post(client, body: bytes, signature: str, mailbox: str = "support"):
+def post(client, body: bytes, signed: tuple[str, str], mailbox: str = "support"):
+    signature, stamp = signed
     return client.post(
         f"/channels/email/{mailbox}/",
         body,
         content_type="message/rfc822",
         HTTP_X_HELPDESK_SIGNATURE=signature,
+        HTTP_X_HELPDESK_TIMESTAMP=stamp,
     )
 
 
@@ -144,8 +149,19 @@ def test_the_webhook_refuses_a_bad_signature_and_stores_nothing(client, mailbox)
     body = make_email()
 
     assert post(client, body, sign(body, "wrong")).status_code == 403
-    assert post(client, body, "").status_code == 403
+    assert post(client, body, ("", "")).status_code == 403
+    assert post(client, body, sign(body, timestamp=int(time.time()) - 600)).status_code == 403  # a replay
     assert not InboundEmail.objects.exists()
+
+
+def test_the_webhook_takes_emails_larger_than_djangos_upload_limit(client, mailbox, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = make_email(attachment=("scan.pdf", b"%PDF-1.4" + bytes(4096), "application/pdf"))
+
+    response = post(client, body, sign(body))
+
+    assert response.status_code == 202
+    assert Ticket.objects.get().messages.get().attachments.count() == 1
 
 
 def test_the_webhook_answers_404_for_an_unknown_mailbox(client, mailbox):

@@ -66,3 +66,17 @@ def test_an_unchanged_panel_with_a_due_date_logs_nothing(desk, team):
     desk.post(f"/desk/tickets/{ticket.pk}/fields/", panel_post(ticket) | {"type": "incident"})
 
     assert list(ticket.activities.exclude(field="created").values_list("field", flat=True)) == ["type"]
+
+
+def test_changing_priority_keeps_a_deactivated_assignee(desk, team):
+    from tests.factories import UserFactory
+
+    former = UserFactory(role="agent", full_name="Former Agent")
+    ticket = make_ticket(team=team, assignee=former)
+    former.is_active = False
+    former.save()
+
+    desk.post(f"/desk/tickets/{ticket.pk}/fields/", panel_post(ticket) | {"priority": "high"})
+
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.priority) == (former, "high")

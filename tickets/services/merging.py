@@ -9,7 +9,7 @@ from helpdesk.models import User
 from helpdesk.outbox import outbox_publish
 from tickets import search
 from tickets.access import ensure_can_work
-from tickets.models import Message, Status, Ticket
+from tickets.models import AuthorKind, Message, Status, Ticket
 
 
 @transaction.atomic
@@ -20,7 +20,12 @@ def ticket_merge(*, source: Ticket, target: Ticket, by: User | None) -> Ticket:
 
     ensure_can_work(by, source)
     ensure_can_work(by, target)
-    source, target = (Ticket.objects.select_for_update().get(pk=t.pk) for t in (source, target))
+    # Lock both rows in id order, so that A→B and B→A at the same moment cannot deadlock.
+    locked = {
+        t.pk: t
+        for t in Ticket.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+    }
+    source, target = locked[source.pk], locked[target.pk]
     if source.pk == target.pk:
         raise ValidationError(_("A ticket cannot be merged into itself."))
     if source.requester_id != target.requester_id:
@@ -62,8 +67,12 @@ def ticket_split(*, message: Message, by: User | None) -> Ticket:
     """Move one customer message into a new ticket of the same requester."""
     from tickets.services.core import activity_record, ticket_create
 
-    source = message.ticket
-    ensure_can_work(by, source)
+    ensure_can_work(by, message.ticket)
+    source = Ticket.objects.select_for_update().get(pk=message.ticket_id)
+    if source.status == Status.CLOSED:
+        raise ValidationError(_("A closed ticket cannot be split."))
+    if message.author_kind != AuthorKind.CUSTOMER:
+        raise ValidationError(_("Only a customer's message can be split off into a new ticket."))
     if source.messages.count() < 2:
         raise ValidationError(_("A ticket with one message cannot be split."))
     new = ticket_create(

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -211,7 +211,10 @@ def ticket_split(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_macro(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply a macro: set its fields now, and put its reply into the reply box for review."""
     ticket = ticket_for_user(request.user, pk)
-    macro = get_object_or_404(macro_visible_to(request.user), pk=request.POST.get("macro") or 0)
+    macro_id = request.POST.get("macro", "")
+    if not (macro_id.isascii() and macro_id.isdigit()):
+        raise Http404
+    macro = get_object_or_404(macro_visible_to(request.user), pk=int(macro_id))
     try:
         body = services.macro_apply(macro=macro, ticket=ticket, by=request.user)
     except ValidationError as error:

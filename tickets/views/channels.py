@@ -4,6 +4,7 @@ posts call status callbacks)."""
 import base64
 import hashlib
 import hmac
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,11 +17,22 @@ from tickets.channels.email_in import receive_email
 from tickets.channels.phone import call_log_from_twilio
 from tickets.models import InboundStatus, Mailbox
 
+# A signed request older (or newer) than this is refused, so a captured one cannot be replayed later.
+SIGNATURE_MAX_AGE_SECONDS = 300
 
-def signature_valid(secret: str, body: bytes, header: str) -> bool:
-    """`X-Helpdesk-Signature: sha256=<hex HMAC-SHA256 of the body with the mailbox's secret>`."""
-    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return bool(secret) and hmac.compare_digest(expected, header or "")
+
+def signature_valid(
+    secret: str, body: bytes, header: str, timestamp: str, *, now: float | None = None
+) -> bool:
+    """`X-Helpdesk-Timestamp: <unix seconds>` and `X-Helpdesk-Signature: sha256=<hex HMAC-SHA256 of
+    "<timestamp>." + body, keyed with the mailbox's secret>`, the timestamp within five minutes."""
+    if not secret or not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    if abs((now or time.time()) - int(timestamp)) > SIGNATURE_MAX_AGE_SECONDS:
+        return False
+    signed = timestamp.encode() + b"." + body
+    expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header or "")
 
 
 @csrf_exempt  # authenticated by the HMAC signature instead of a session
@@ -29,14 +41,21 @@ def email_inbound(request: HttpRequest, mailbox: str) -> JsonResponse:
     target = Mailbox.objects.filter(name=mailbox, active=True).first()
     if target is None or not target.webhook_secret:
         return JsonResponse({"error": "unknown mailbox"}, status=404)
-    if len(request.body) > settings.EMAIL_INBOUND_MAX_BYTES:
+    # Read the stream ourselves: request.body stops at DATA_UPLOAD_MAX_MEMORY_SIZE, below our limit.
+    limit = settings.EMAIL_INBOUND_MAX_BYTES
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > limit:
         return JsonResponse({"error": "too large"}, status=413)
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        return JsonResponse({"error": "too large"}, status=413)
+    signature = request.headers.get("X-Helpdesk-Signature", "")
     if not signature_valid(
-        target.webhook_secret, request.body, request.headers.get("X-Helpdesk-Signature", "")
+        target.webhook_secret, raw, signature, request.headers.get("X-Helpdesk-Timestamp", "")
     ):
-        return JsonResponse({"error": "bad signature"}, status=403)
+        return JsonResponse({"error": "bad or expired signature"}, status=403)
     try:
-        receipt = receive_email(raw=request.body, mailbox=target)
+        receipt = receive_email(raw=raw, mailbox=target)
     except DatabaseError:
         return JsonResponse({"error": "temporary failure, retry"}, status=503)
     inbound = receipt.inbound

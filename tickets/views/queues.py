@@ -4,6 +4,7 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -140,9 +141,14 @@ def _bulk_merge(request: HttpRequest, tickets: list[Ticket]) -> None:
         messages.error(request, _("Choose at least two tickets to merge."))
         return
     target, *sources = tickets
+    # Check them all first: a merge that stopped half way would be worse than none.
+    if len({ticket.requester_id for ticket in tickets}) > 1 or any(t.status == "closed" for t in tickets):
+        messages.error(request, _("Only open tickets of the same requester can be merged."))
+        return
     try:
-        for source in sources:
-            ticket_merge(source=source, target=target, by=request.user)
+        with transaction.atomic():
+            for source in sources:
+                ticket_merge(source=source, target=target, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return

@@ -73,7 +73,12 @@ def ticket_presence(request: HttpRequest, pk: int) -> HttpResponse:
         presence_touch(ticket=ticket, user=request.user, typing=request.POST.get("typing") == "1")
     others = presence_others(ticket=ticket, user=request.user)
     seen = request.POST.get("seen_message_id") or request.GET.get("seen_message_id") or ""
-    newer = seen.isdigit() and (ticket.last_public_message_id or 0) > int(seen)
+    newer = (
+        seen.isascii()
+        and seen.isdigit()
+        and len(seen) < 19
+        and (ticket.last_public_message_id or 0) > int(seen)
+    )
     return render(
         request, "tickets/_presence.html", {"ticket": ticket, "others": others, "newer_reply": newer}
     )

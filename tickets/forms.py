@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -109,19 +110,28 @@ class TicketFieldsForm(forms.Form):
             changes["assignee"] = User.objects.get(pk=pk) if pk else None
         return changes
 
-    def stale_fields(self, ticket) -> list[str]:
-        """Labels of the fields this agent changed that someone else changed since the page loaded."""
-        current = ticket_field_values(ticket)
-        stale = []
+    def shown_values(self) -> dict:
+        """What the page showed for each field the agent changed, as ticket_update(expected=…) takes
+        them (team and assignee as ids); a field posted without what it showed is left out."""
+        shown = {}
         for name in self.changed_data:
-            shown_key = self.add_initial_prefix(name)
-            if shown_key not in self.data:
-                continue  # posted without the page (a script): nothing to compare with
+            key = self.add_initial_prefix(name)
+            if key not in self.data:
+                continue
             field = self.fields[name]
-            shown = field.hidden_widget().value_from_datadict(self.data, self.files, shown_key)
-            if field.has_changed(current[name], shown):
-                stale.append(str(field.label))
-        return stale
+            raw = field.hidden_widget().value_from_datadict(self.data, self.files, key)
+            try:
+                value = field.to_python(raw)
+            except ValidationError:
+                continue
+            if name == "team":
+                value = value.pk if value else None
+            elif name == "assignee":
+                value = int(value) if str(value).isdigit() else None
+            elif name == "due_at" and value:
+                value = value.replace(microsecond=0)
+            shown[name] = value
+        return shown
 
 
 def ticket_field_values(ticket) -> dict:

@@ -80,3 +80,19 @@ def test_changing_priority_keeps_a_deactivated_assignee(desk, team):
 
     ticket.refresh_from_db()
     assert (ticket.assignee, ticket.priority) == (former, "high")
+
+
+def test_two_agents_saving_the_same_field_from_the_same_page_the_second_is_told(ona, team):
+    from tickets.services import ticket_update
+    from tickets.services.core import StaleEdit
+
+    ticket = make_ticket(team=team)
+    seen = {"status": "new"}  # both agents opened the ticket while it was new
+
+    ticket_update(ticket=ticket, by=ona, changes={"status": "open"}, expected=seen)
+    with pytest.raises(StaleEdit) as stale:
+        ticket_update(ticket=ticket, by=ona, changes={"status": "pending"}, expected=seen)
+
+    assert stale.value.fields == ["status"]
+    ticket.refresh_from_db()
+    assert ticket.status == "open"

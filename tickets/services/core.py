@@ -114,11 +114,28 @@ def ticket_create(
     return ticket
 
 
+class StaleEdit(ValidationError):
+    """Someone else changed these fields after the caller read them; nothing was written."""
+
+    def __init__(self, fields: list[str]):
+        super().__init__(_("Someone else changed this ticket meanwhile."))
+        self.fields = fields
+
+
 @transaction.atomic
-def ticket_update(*, ticket: Ticket, by: User | None, changes: dict, reason: str = "") -> Ticket:
-    """Change any of EDITABLE_FIELDS; validates all first, so a bad value changes nothing."""
+def ticket_update(
+    *, ticket: Ticket, by: User | None, changes: dict, reason: str = "", expected: dict | None = None
+) -> Ticket:
+    """Change any of EDITABLE_FIELDS; validates all first, so a bad value changes nothing.
+
+    `expected` holds the values the caller saw (team and assignee as ids): if any differs from the
+    ticket now, StaleEdit is raised. It is checked under the row lock, so of two agents saving the
+    same field at the same moment, the second is told instead of silently overwriting the first."""
     ensure_can_work(by, ticket)
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    stale = [field for field, value in (expected or {}).items() if _comparable(ticket, field) != value]
+    if stale:
+        raise StaleEdit(stale)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({field: _("This field cannot be changed here.") for field in unknown})
@@ -148,6 +165,14 @@ def ticket_update(*, ticket: Ticket, by: User | None, changes: dict, reason: str
         },
     )
     return ticket
+
+
+def _comparable(ticket: Ticket, field: str):
+    if field in ("team", "assignee"):
+        return getattr(ticket, f"{field}_id")
+    value = getattr(ticket, field)
+    # Forms show times to the second; compare at that precision.
+    return value.replace(microsecond=0) if isinstance(value, datetime) else value
 
 
 def _validate_changes(ticket: Ticket, changes: dict) -> None:

@@ -15,6 +15,7 @@ from tickets.forms import CallLogForm, ReplyForm, TagsForm, TicketFieldsForm, Ti
 from tickets.models import Message
 from tickets.selectors import ticket_page_ticket
 from tickets.services import followers
+from tickets.services.core import StaleEdit
 from tickets.services.macros import macro_visible_to
 from tickets.views.ticket_page import ticket_page_context
 
@@ -73,18 +74,21 @@ def _ticket_page(request, ticket, form, *, status: int, collision=None) -> HttpR
 def ticket_fields(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = ticket_for_user(request.user, pk)
     form = TicketFieldsForm(request.POST, ticket=ticket)
-    if form.is_valid() and (stale := form.stale_fields(ticket)):
-        messages.error(
-            request,
-            _(
-                "Someone else changed %(fields)s while you had this ticket open, so nothing was saved. "
-                "This is the ticket as it is now."
-            )
-            % {"fields": ", ".join(stale)},
-        )
-    elif form.is_valid():
+    if form.is_valid():
         try:
-            ticket = services.ticket_update(ticket=ticket, by=request.user, changes=form.changes())
+            ticket = services.ticket_update(
+                ticket=ticket, by=request.user, changes=form.changes(), expected=form.shown_values()
+            )
+        except StaleEdit as stale:
+            labels = ", ".join(str(form.fields[name].label) for name in stale.fields)
+            messages.error(
+                request,
+                _(
+                    "Someone else changed %(fields)s while you had this ticket open, so nothing was saved. "
+                    "This is the ticket as it is now."
+                )
+                % {"fields": labels},
+            )
         except ValidationError as error:
             _report(request, error)
     else:

@@ -6,6 +6,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.factories import CustomerFactory, TeamFactory
+from tickets.models import Mailbox
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +19,30 @@ def _media_in_tmp(settings, tmp_path):
 def first_line(ona):
     """Ona's team."""
     return TeamFactory(name="First line", members=[ona])
+
+
+@pytest.fixture
+def team(first_line):
+    """Ona's team, as the desk's view tests call it."""
+    return first_line
+
+
+@pytest.fixture
+def desk(client, ona):
+    """A browser session signed in as Ona, an agent."""
+    client.force_login(ona)
+    return client
+
+
+@pytest.fixture
+def mailbox(db):
+    """The support mailbox: new tickets go to the Support team; the webhook secret is "s3cret"."""
+    return Mailbox.objects.create(
+        name="support",
+        address="support@helpdesk.test",
+        team=TeamFactory(name="Support"),
+        webhook_secret="s3cret",
+    )
 
 
 @pytest.fixture

@@ -16,16 +16,6 @@ from tests.tickets.test_email_in import make_email
 from tickets.models import InboundEmail, InboundStatus, Mailbox, Ticket
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def mailbox(db):
-    return Mailbox.objects.create(name="support", address="support@helpdesk.test", webhook_secret="s3cret")
-
-
 def test_ingest_email_delivers_files_and_reports_each(mailbox, tmp_path, capsys):
     first, second = tmp_path / "1.eml", tmp_path / "2.eml"
     first.write_bytes(make_email(subject="First"))

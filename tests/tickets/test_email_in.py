@@ -7,7 +7,7 @@ from email.utils import make_msgid
 import pytest
 from django.db import connection
 
-from tests.factories import CustomerFactory, OrganizationFactory, TeamFactory
+from tests.factories import CustomerFactory, OrganizationFactory
 from tickets.channels.email_in import receive_email, reprocess_quarantined
 from tickets.models import InboundEmail, InboundStatus, Mailbox, Message, Status, Ticket
 from tickets.services import ticket_reply
@@ -44,18 +44,6 @@ def make_email(
         maintype, subtype = mime.split("/")
         mail.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
     return mail.as_bytes()
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def mailbox(db):
-    return Mailbox.objects.create(
-        name="support", address="support@helpdesk.test", team=TeamFactory(name="Support")
-    )
 
 
 def receive(raw: bytes, mailbox: Mailbox | None = None) -> InboundEmail:

@@ -1,22 +1,7 @@
 """Email in from hostile senders: forged participants, foreign plus-addresses, CCs only from the requester."""
 
-import pytest
-
-from tests.factories import CustomerFactory, OrganizationFactory, TeamFactory, UserFactory
+from tests.factories import CustomerFactory, OrganizationFactory, UserFactory
 from tests.tickets.test_email_in import make_email, receive
-from tickets.models import Mailbox
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def mailbox(db):
-    return Mailbox.objects.create(
-        name="support", address="support@helpdesk.test", team=TeamFactory(name="Support")
-    )
 
 
 def test_a_forged_staff_sender_cannot_join_a_ticket_or_add_ccs(mailbox):

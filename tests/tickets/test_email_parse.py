@@ -1,28 +1,14 @@
 """The inbound email parser, on a corpus of real MIME files (tests/tickets/mime). Pure: no database."""
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
+from tests.tickets.mime_corpus import PNG_SIGNATURE, named, parse
 from tickets.channels.email_parse import (
-    ParsedAttachment,
-    ParsedEmail,
     parse_email,
     trim_quoted,
 )
-
-MIME = Path(__file__).parent / "mime"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def parse(name: str) -> ParsedEmail:
-    return parse_email((MIME / name).read_bytes())
-
-
-def named(mail: ParsedEmail, filename: str) -> ParsedAttachment:
-    return next(attachment for attachment in mail.attachments if attachment.filename == filename)
-
 
 # --- plain mail and headers ------------------------------------------------------------------------------
 

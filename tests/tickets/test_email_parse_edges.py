@@ -2,29 +2,15 @@
 
 import base64
 from datetime import timedelta, timezone
-from pathlib import Path
 
 import pytest
 
+from tests.tickets.mime_corpus import MIME, parse
 from tickets.channels.email_parse import (
     EmailParseError,
-    ParsedAttachment,
-    ParsedEmail,
     parse_email,
     trim_quoted,
 )
-
-MIME = Path(__file__).parent / "mime"
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def parse(name: str) -> ParsedEmail:
-    return parse_email((MIME / name).read_bytes())
-
-
-def named(mail: ParsedEmail, filename: str) -> ParsedAttachment:
-    return next(attachment for attachment in mail.attachments if attachment.filename == filename)
-
 
 # --- automatic mail and bounces --------------------------------------------------------------------------
 

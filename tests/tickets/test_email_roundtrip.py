@@ -3,18 +3,11 @@ answers that email, and it all stays one ticket."""
 
 from email.message import EmailMessage
 
-import pytest
-
 from tests.tickets.test_email_in import make_email
 from tickets.channels.email_in import receive_email
 from tickets.channels.email_out import email_deliver
 from tickets.models import InboundStatus, Mailbox
 from tickets.services import ticket_reply
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def answer(sent: EmailMessage, body: str) -> bytes:

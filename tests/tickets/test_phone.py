@@ -242,12 +242,6 @@ def ticket(ona):
     return make_ticket(team=TeamFactory(members=[ona]), subject="Router blinks red")
 
 
-@pytest.fixture
-def desk(client, ona):
-    client.force_login(ona)
-    return client
-
-
 def test_an_agent_logs_a_call_as_an_internal_note(desk, ticket, ona):
     response = desk.post(
         f"/desk/tickets/{ticket.pk}/call/",

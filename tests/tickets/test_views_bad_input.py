@@ -8,17 +8,6 @@ from tickets.models import SavedView, Status, Ticket
 from tickets.services import ticket_add_note, ticket_link, ticket_split
 
 
-@pytest.fixture
-def team(ona):
-    return TeamFactory(members=[ona])
-
-
-@pytest.fixture
-def desk(client, ona):
-    client.force_login(ona)
-    return client
-
-
 def test_a_linked_ticket_of_another_team_is_not_shown(desk, team, aino):
     mine = make_ticket(team=team, subject="Mine")
     theirs = make_ticket(team=TeamFactory(), subject="Their secret")

@@ -11,19 +11,8 @@ QUEUES = ["mine", "unassigned", "open", "pending", "solved"]
 
 
 @pytest.fixture
-def team(ona):
-    return TeamFactory(name="First line", members=[ona])
-
-
-@pytest.fixture
 def ticket(team):
     return make_ticket(team=team, subject="Router blinks red", body="The router blinks red since Monday.")
-
-
-@pytest.fixture
-def desk(client, ona):
-    client.force_login(ona)
-    return client
 
 
 @pytest.mark.parametrize(

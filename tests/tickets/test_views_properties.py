@@ -2,20 +2,9 @@
 
 import pytest
 
-from tests.factories import TeamFactory, make_ticket
+from tests.factories import make_ticket
 from tickets.forms import TicketFieldsForm
 from tickets.models import Ticket
-
-
-@pytest.fixture
-def team(ona):
-    return TeamFactory(members=[ona])
-
-
-@pytest.fixture
-def desk(client, ona):
-    client.force_login(ona)
-    return client
 
 
 def panel_post(ticket: Ticket, **changes) -> dict:

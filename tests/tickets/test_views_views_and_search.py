@@ -2,22 +2,10 @@
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
-from tests.factories import TeamFactory, make_ticket
+from tests.factories import make_ticket
 from tickets.models import SavedView, Ticket
-
-
-@pytest.fixture
-def team(ona):
-    return TeamFactory(name="First line", members=[ona])
-
-
-@pytest.fixture
-def desk(client, ona):
-    client.force_login(ona)
-    return client
 
 
 def test_a_saved_view_sorted_by_creation_lists_newest_created_first(desk, team):

@@ -54,3 +54,29 @@ class Customer(models.Model):
     @property
     def first_name(self) -> str:
         return self.name.split(" ")[0] if self.name else ""
+
+
+class IdentityKind(models.TextChoices):
+    TELEGRAM = "telegram", _("Telegram")
+    SOCIAL = "social", _("Messaging handle")
+
+
+class Identity(models.Model):
+    """How a customer is known on a messaging channel: a Telegram user id, or a handle on a
+    generic webhook channel ("<account>:<sender id>"). The pair (kind, value) names one customer,
+    so a person who writes again is recognised. Email and phone are the customer's own fields."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identities")
+    kind = models.CharField(_("kind"), max_length=10, choices=IdentityKind.choices)
+    value = models.CharField(_("identifier"), max_length=250)
+    display = models.CharField(_("shown as"), max_length=250, blank=True, help_text=_("@handle or name."))
+    verified = models.BooleanField(_("verified"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity")
+        verbose_name_plural = _("identities")
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="identity_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.display or self.value}"

@@ -1,5 +1,7 @@
-"""The tickets app's models: tickets and their conversation (core), and the email channel (email)."""
+"""The tickets app's models: tickets and their conversation (core), and the channels (email, imap,
+chat, social)."""
 
+from tickets.models.chat import ChatSession, ChatStatus
 from tickets.models.core import (
     TRANSITIONS,
     UNSOLVED,
@@ -21,6 +23,8 @@ from tickets.models.core import (
     user_team_ids,
 )
 from tickets.models.email import InboundEmail, InboundStatus, Mailbox
+from tickets.models.imap import ImapAuth, ImapSecurity, ImapSource
+from tickets.models.social import SocialAccount, SocialKind
 
 __all__ = [
     "TRANSITIONS",
@@ -29,6 +33,11 @@ __all__ = [
     "Attachment",
     "AuthorKind",
     "Channel",
+    "ChatSession",
+    "ChatStatus",
+    "ImapAuth",
+    "ImapSecurity",
+    "ImapSource",
     "InboundEmail",
     "InboundStatus",
     "Macro",
@@ -36,6 +45,8 @@ __all__ = [
     "Message",
     "Priority",
     "SavedView",
+    "SocialAccount",
+    "SocialKind",
     "Status",
     "Tag",
     "Ticket",

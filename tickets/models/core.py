@@ -230,7 +230,13 @@ class Message(models.Model):
                 fields=["channel_message_id"],
                 condition=Q(incoming=True, channel="email") & ~Q(channel_message_id=""),
                 name="message_incoming_email_once",
-            )
+            ),
+            # A provider's retried webhook (ids are "<account>:<provider's id>") is filed once.
+            models.UniqueConstraint(
+                fields=["channel_message_id"],
+                condition=Q(incoming=True, channel="social") & ~Q(channel_message_id=""),
+                name="message_incoming_social_once",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,12 @@ BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    # Every minute: fetch new mail from the mailboxes that have an IMAP source.
+    "imap-poll": {
+        "task": "tickets.tasks.imap_poll_all",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
 }
 
 app = Celery("helpdesk")

@@ -258,9 +258,22 @@ TICKETS_AGENTS_SEE_ALL = env.bool("TICKETS_AGENTS_SEE_ALL", default=False)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # Email: the largest raw email accepted (beyond it the sender gets an error, nothing is stored).
 EMAIL_INBOUND_MAX_BYTES = env.int("EMAIL_INBOUND_MAX_BYTES", default=30 * 1024 * 1024)
+# IMAP polling (every minute, for mailboxes with an IMAP source in the admin): how many messages one
+# poll files, the network timeout, how long a poll may hold its mailbox, and after how long a
+# mailbox that cannot log in or fetch alerts the admins by email.
+IMAP_BATCH_SIZE = env.int("IMAP_BATCH_SIZE", default=50)
+IMAP_TIMEOUT_SECONDS = env.int("IMAP_TIMEOUT_SECONDS", default=30)
+IMAP_LEASE_SECONDS = env.int("IMAP_LEASE_SECONDS", default=600)
+IMAP_ALERT_AFTER_MINUTES = env.int("IMAP_ALERT_AFTER_MINUTES", default=15)
 # Phone: the Twilio account's auth token, which signs its call callbacks to /channels/twilio/voice/.
 # Empty turns the endpoint off (it answers 404).
 TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN", default="")
+# Social and messaging (Telegram, generic webhook): the largest update accepted, the Bot API's address
+# (tests point it at a local server), the timeout of each call out, and retries of a failed reply.
+SOCIAL_INBOUND_MAX_BYTES = env.int("SOCIAL_INBOUND_MAX_BYTES", default=1024 * 1024)
+TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org")
+SOCIAL_SEND_TIMEOUT_SECONDS = env.int("SOCIAL_SEND_TIMEOUT_SECONDS", default=10)
+SOCIAL_SEND_MAX_RETRIES = env.int("SOCIAL_SEND_MAX_RETRIES", default=5)
 # The public contact form (/contact/): sites allowed to embed it, and messages per address per window.
 CONTACT_FORM_FRAME_ANCESTORS = env.list("CONTACT_FORM_FRAME_ANCESTORS", default=["'self'"])
 CONTACT_FORM_RATE = env.int("CONTACT_FORM_RATE", default=5)

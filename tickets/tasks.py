@@ -2,8 +2,11 @@
 
 from celery import shared_task
 from django.conf import settings
+from django.db import DatabaseError
 
 from tickets.channels.email_out import email_deliver
+from tickets.channels.imap import imap_poll
+from tickets.models import ImapSource
 
 
 @shared_task(
@@ -23,3 +26,27 @@ def email_deliver_task(self, message_id: int) -> str:
     # On the last attempt a failure is final: the ticket page then shows "Sending failed".
     final_attempt = self.request.retries >= self.max_retries
     return email_deliver(message_id=message_id, final_attempt=final_attempt)
+
+
+@shared_task(name="tickets.tasks.imap_poll_all")
+def imap_poll_all_task() -> int:
+    """Fan out: one task per active IMAP source, so one slow server does not hold up the others."""
+    source_ids = list(
+        ImapSource.objects.filter(active=True, mailbox__active=True).values_list("pk", flat=True)
+    )
+    for source_id in source_ids:
+        imap_poll_task.apply_async(args=[source_id], queue="ingest", expires=60)
+    return len(source_ids)
+
+
+@shared_task(
+    name="tickets.tasks.imap_poll",
+    acks_late=True,
+    # A database outage (not the mail server's) fails the poll; the next minute's poll picks up.
+    autoretry_for=(DatabaseError,),
+    retry_backoff=10,
+    max_retries=3,
+)
+def imap_poll_task(source_id: int) -> int:
+    source = ImapSource.objects.select_related("mailbox").filter(pk=source_id, active=True).first()
+    return imap_poll(source).filed if source else 0

@@ -1,4 +1,6 @@
+import os
 import socket
+import uuid
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -6,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.factories import CustomerFactory, TeamFactory
-from tickets.models import Mailbox
+from tickets.models import ImapSecurity, ImapSource, Mailbox
 
 
 @pytest.fixture(autouse=True)
@@ -94,3 +96,31 @@ def smtp(settings):
     collector.port = controller.port
     yield collector
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def dovecot():
+    """A real IMAP server (dovecot) for this test process; see tests/tickets/imap_server.py."""
+    from tests.tickets.imap_server import DOVECOT, Dovecot
+
+    if not os.path.exists(DOVECOT):
+        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd; .ci/run does it)")
+    server = Dovecot()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_source(mailbox, dovecot):
+    """The support mailbox fetched by IMAP from its own, empty dovecot user."""
+    from tests.tickets.imap_server import IMAP_PASSWORD
+
+    return ImapSource.objects.create(
+        mailbox=mailbox,
+        host="127.0.0.1",
+        port=dovecot.port,
+        security=ImapSecurity.NONE,
+        username=f"support-{uuid.uuid4().hex[:12]}",
+        password=IMAP_PASSWORD,
+    )

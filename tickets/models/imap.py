@@ -52,6 +52,9 @@ class ImapSource(models.Model):
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     alerted_at = models.DateTimeField(_("admins alerted"), null=True, blank=True)
+    # One poll at a time: a worker takes the lease with a conditional UPDATE, so two workers (or a
+    # slow poll and the next minute's) never file the same folder at once; an expired lease is free.
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("IMAP source")

@@ -34,6 +34,13 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    # Every minute: live chats nobody answered in CHAT_UNANSWERED_MINUTES, or whose visitor left,
+    # continue by email (minute precision is what that setting promises).
+    "chat-escalate": {
+        "task": "tickets.tasks.chat_escalate",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
 }
 
 app = Celery("helpdesk")

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from helpdesk.models import Role, User
+from helpdesk.models import AuditEntry, Role, User
 from helpdesk.outbox import outbox_publish
 from helpdesk.roles import role_group_name
 
@@ -46,3 +46,15 @@ def user_set_language(*, user: User, language: str) -> User:
     user.language = language
     user.save(update_fields=["language"])
     return user
+
+
+def audit_record(*, actor: User | None, action: str, target, summary: str, **data) -> AuditEntry:
+    """Write one audit entry about `target` (a model instance), in the caller's transaction."""
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        summary=summary[:250],
+        data=data,
+    )

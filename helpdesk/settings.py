@@ -12,6 +12,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.lib.hours import parse_weekly_hours
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("HELPDESK_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -258,6 +260,10 @@ TICKETS_AGENTS_SEE_ALL = env.bool("TICKETS_AGENTS_SEE_ALL", default=False)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # Email: the largest raw email accepted (beyond it the sender gets an error, nothing is stored).
 EMAIL_INBOUND_MAX_BYTES = env.int("EMAIL_INBOUND_MAX_BYTES", default=30 * 1024 * 1024)
+# Acknowledgements of new email tickets (a mailbox setting): at most this many per sender per window,
+# so two auto-responders answering each other stop quickly.
+AUTO_REPLY_MAX_PER_SENDER = env.int("AUTO_REPLY_MAX_PER_SENDER", default=3)
+AUTO_REPLY_WINDOW_MINUTES = env.int("AUTO_REPLY_WINDOW_MINUTES", default=60)
 # IMAP polling (every minute, for mailboxes with an IMAP source in the admin): how many messages one
 # poll files, the network timeout, how long a poll may hold its mailbox, and after how long a
 # mailbox that cannot log in or fetch alerts the admins by email.
@@ -274,10 +280,19 @@ SOCIAL_INBOUND_MAX_BYTES = env.int("SOCIAL_INBOUND_MAX_BYTES", default=1024 * 10
 TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org")
 SOCIAL_SEND_TIMEOUT_SECONDS = env.int("SOCIAL_SEND_TIMEOUT_SECONDS", default=10)
 SOCIAL_SEND_MAX_RETRIES = env.int("SOCIAL_SEND_MAX_RETRIES", default=5)
-# The public contact form (/contact/): sites allowed to embed it, and messages per address per window.
+# The embeddable pages (the contact form /contact/ and the chat widget's /chat/): the sites allowed to
+# frame them, and anonymous tickets (contact messages, chats started) per address per window.
 CONTACT_FORM_FRAME_ANCESTORS = env.list("CONTACT_FORM_FRAME_ANCESTORS", default=["'self'"])
 CONTACT_FORM_RATE = env.int("CONTACT_FORM_RATE", default=5)
 CONTACT_FORM_WINDOW = env.int("CONTACT_FORM_WINDOW", default=600)
+# Live chat: when agents take chats ("mon-fri 08:00-18:00, sat 10:00-14:00" in TIME_ZONE; empty means
+# always), and after how many minutes without an agent's answer a chat continues by email.
+CHAT_HOURS = env.str("CHAT_HOURS", default="")
+try:
+    parse_weekly_hours(CHAT_HOURS)  # a typo stops the start here, rather than every chat later
+except ValueError as error:
+    raise ImproperlyConfigured(f"CHAT_HOURS: {error}") from None
+CHAT_UNANSWERED_MINUTES = env.int("CHAT_UNANSWERED_MINUTES", default=3)
 # Behind a proxy, the request header that carries the visitor's address (e.g. HTTP_X_REAL_IP).
 CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -19,4 +19,5 @@ urlpatterns = [
     path("backoffice/", include("backoffice.urls")),
     path("channels/", include("tickets.channel_urls")),
     path("contact/", contact.contact_form, name="contact"),
+    path("chat/", include("tickets.chat_urls")),
 ]

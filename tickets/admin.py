@@ -1,16 +1,32 @@
+import re
+import secrets
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tickets.channels.email_in import reprocess_quarantined
 from tickets.channels.imap import imap_poll
-from tickets.models import ImapSource, InboundEmail, InboundStatus, Macro, Mailbox, SavedView, Tag
+from tickets.models import (
+    ChatSession,
+    ImapSource,
+    InboundEmail,
+    InboundStatus,
+    Macro,
+    Mailbox,
+    SavedView,
+    SocialAccount,
+    SocialKind,
+    Tag,
+)
 
 
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
-    list_display = ["name", "address", "team", "active"]
-    list_filter = ["active"]
+    list_display = ["name", "address", "team", "auto_reply", "active"]
+    list_filter = ["active", "auto_reply"]
 
 
 class ImapSourceForm(forms.ModelForm):
@@ -102,3 +118,61 @@ class MacroAdmin(admin.ModelAdmin):
 
 admin.site.register(SavedView)
 admin.site.register(Tag)
+
+
+class SocialAccountForm(forms.ModelForm):
+    """A Telegram account needs its bot token and a secret Telegram accepts; a generic one the URL
+    that takes the replies."""
+
+    TELEGRAM_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # setWebhook's rule for secret_token
+    reply_url = forms.URLField(
+        label=_("reply URL"), required=False, assume_scheme="https", help_text=_("Generic webhook only.")
+    )
+
+    class Meta:
+        model = SocialAccount
+        fields = ["name", "kind", "secret", "bot_token", "reply_url", "team", "active"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") == SocialKind.TELEGRAM:
+            if not data.get("bot_token"):
+                self.add_error("bot_token", _("A Telegram account needs its bot token."))
+            if data.get("secret") and not self.TELEGRAM_SECRET.match(data["secret"]):
+                self.add_error("secret", _("Telegram accepts only letters, digits, _ and - (up to 256)."))
+        elif data.get("kind") == SocialKind.WEBHOOK and not data.get("reply_url"):
+            self.add_error("reply_url", _("A generic webhook account needs the URL that takes replies."))
+        return data
+
+
+@admin.register(SocialAccount)
+class SocialAccountAdmin(admin.ModelAdmin):
+    form = SocialAccountForm
+    list_display = ["name", "kind", "team", "active", "webhook_url"]
+    list_filter = ["kind", "active", "team"]
+    search_fields = ["name"]
+    readonly_fields = ["webhook_url"]
+
+    def get_changeform_initial_data(self, request) -> dict:
+        # A strong secret that Telegram also accepts as setWebhook's secret_token.
+        return {**super().get_changeform_initial_data(request), "secret": secrets.token_urlsafe(32)}
+
+    @admin.display(description=_("webhook URL"))
+    def webhook_url(self, account: SocialAccount) -> str:
+        """Where the provider posts updates (Telegram: setWebhook's url)."""
+        if account.pk is None:
+            return "-"
+        return settings.SITE_URL.rstrip("/") + reverse("channels:social_inbound", args=[account.name])
+
+
+@admin.register(ChatSession)
+class ChatSessionAdmin(admin.ModelAdmin):
+    """Chats as the widget started them; the conversation itself is on the ticket."""
+
+    list_display = ["ticket", "customer", "status", "started_at", "visitor_seen_at", "page_url"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in ChatSession._meta.fields if f.name != "id"]
+    exclude = ["token_hash"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -6,4 +6,5 @@ app_name = "channels"
 urlpatterns = [
     path("email/<slug:mailbox>/", channels.email_inbound, name="email_inbound"),
     path("twilio/voice/", channels.twilio_voice, name="twilio_voice"),
+    path("social/<slug:account>/", channels.social_inbound, name="social_inbound"),
 ]

@@ -2,8 +2,10 @@
 
 from helpdesk.models import OutboxEvent
 from helpdesk.outbox import outbox_handler
+from tickets.channels.auto_reply import acknowledge_new_ticket
+from tickets.channels.social import social_reply_queue
 from tickets.models import Channel, Ticket
-from tickets.tasks import email_deliver_task
+from tickets.tasks import email_deliver_task, social_deliver_task
 
 
 @outbox_handler("ticket.replied", queue="notify")
@@ -14,3 +16,27 @@ def email_reply_enqueue(event: OutboxEvent) -> None:
         # fails and runs again, rather than being marked done with no email on its way. A double
         # enqueue (the commit failing after this) is harmless: the task sends a message at most once.
         email_deliver_task.apply_async(args=[event.payload["message_id"]], queue="notify")
+
+
+@outbox_handler("ticket.replied", queue="notify")
+def social_reply_enqueue(event: OutboxEvent) -> None:
+    """An agent's reply on a social ticket goes back to the customer's chat, from a task that retries."""
+    if Ticket.objects.filter(pk=event.payload["ticket_id"], channel=Channel.SOCIAL).exists():
+        social_reply_queue(message_id=event.payload["message_id"])
+        # Enqueued inside the handler's transaction, as for email (see above).
+        social_deliver_task.apply_async(args=[event.payload["message_id"]], queue="notify")
+
+
+@outbox_handler("chat.continued_by_email", queue="notify")
+def chat_transcript_enqueue(event: OutboxEvent) -> None:
+    """A chat that continues by email sends the visitor its transcript, like an agent's email reply."""
+    email_deliver_task.apply_async(args=[event.payload["message_id"]], queue="notify")
+
+
+@outbox_handler("ticket.created", queue="notify")
+def email_acknowledgement_enqueue(event: OutboxEvent) -> None:
+    """A new email ticket is acknowledged when its mailbox says so (tickets/channels/auto_reply.py)."""
+    if event.payload.get("channel") == Channel.EMAIL:
+        acknowledgement = acknowledge_new_ticket(event.payload["ticket_id"])
+        if acknowledgement is not None:
+            email_deliver_task.apply_async(args=[acknowledgement.pk], queue="notify")

@@ -4,8 +4,10 @@ from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
 
+from tickets.channels.chat import chat_escalate_due
 from tickets.channels.email_out import email_deliver
 from tickets.channels.imap import imap_poll
+from tickets.channels.social import SendError, social_deliver
 from tickets.models import ImapSource
 
 
@@ -50,3 +52,33 @@ def imap_poll_all_task() -> int:
 def imap_poll_task(source_id: int) -> int:
     source = ImapSource.objects.select_related("mailbox").filter(pk=source_id, active=True).first()
     return imap_poll(source).filed if source else 0
+
+
+@shared_task(
+    bind=True,
+    name="tickets.tasks.social_deliver",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    # As for email: waits of 30 s up to 5 minutes, within the broker's visibility timeout; a
+    # redelivery is harmless, since social_deliver posts a message at most once.
+    retry_backoff=30,
+    retry_backoff_max=300,
+    max_retries=settings.SOCIAL_SEND_MAX_RETRIES,
+)
+def social_deliver_task(self, message_id: int) -> str:
+    # On the last attempt a failure is final: the ticket page then shows "Sending failed".
+    final_attempt = self.request.retries >= self.max_retries
+    try:
+        return social_deliver(message_id=message_id, final_attempt=final_attempt)
+    except SendError as error:
+        if error.retry_after is None or final_attempt:
+            raise
+        # Telegram's 429 says when to come back; wait that long (capped like the backoff) instead.
+        raise self.retry(exc=error, countdown=min(error.retry_after, 300)) from error
+
+
+@shared_task(name="tickets.tasks.chat_escalate")
+def chat_escalate_task() -> int:
+    """Chats unanswered too long, or left by their visitor, continue by email (idempotent)."""
+    return chat_escalate_due()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),
     path("tickets/<int:pk>/preview/", views.ticket_preview, name="ticket_preview"),
     path("tickets/<int:pk>/presence/", views.ticket_presence, name="ticket_presence"),
+    path("tickets/<int:pk>/chat/", views.ticket_chat, name="ticket_chat"),
     path("tickets/<int:pk>/reply/", views.ticket_reply, name="ticket_reply"),
     path("tickets/<int:pk>/fields/", views.ticket_fields, name="ticket_fields"),
     path("tickets/<int:pk>/tags/", views.ticket_tags, name="ticket_tags"),
@@ -25,4 +26,5 @@ urlpatterns = [
     path("tickets/<int:pk>/call/", views.ticket_call, name="ticket_call"),
     path("messages/<int:pk>/split/", views.ticket_split, name="message_split"),
     path("attachments/<str:token>/", views.attachment_download, name="attachment"),
+    path("attachments/<str:token>/image/", views.attachment_image, name="attachment_image"),
 ]

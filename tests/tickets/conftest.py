@@ -124,3 +124,40 @@ def imap_source(mailbox, dovecot):
         username=f"support-{uuid.uuid4().hex[:12]}",
         password=IMAP_PASSWORD,
     )
+
+
+@pytest.fixture
+def provider_api(settings):
+    """A messaging provider's HTTP API on 127.0.0.1 (Telegram's, or a generic reply URL); see
+    tests/tickets/social_fakes.py."""
+    from tests.tickets.social_fakes import FakeProviderApi
+
+    with FakeProviderApi() as api:
+        settings.TELEGRAM_API_BASE = api.url
+        yield api
+
+
+@pytest.fixture
+def telegram_account(team):
+    """A Telegram bot whose new conversations go to Ona's team."""
+    from tests.tickets.social_fakes import BOT_TOKEN, SECRET
+    from tickets.models import SocialAccount, SocialKind
+
+    return SocialAccount.objects.create(
+        name="support-bot", kind=SocialKind.TELEGRAM, secret=SECRET, bot_token=BOT_TOKEN, team=team
+    )
+
+
+@pytest.fixture
+def webhook_account(team, provider_api):
+    """A generic webhook channel (say, a web chat vendor) whose replies go to the provider stand-in."""
+    from tests.tickets.social_fakes import WEBHOOK_SECRET
+    from tickets.models import SocialAccount, SocialKind
+
+    return SocialAccount.objects.create(
+        name="webchat",
+        kind=SocialKind.WEBHOOK,
+        secret=WEBHOOK_SECRET,
+        reply_url=f"{provider_api.url}/replies",
+        team=team,
+    )

@@ -1,5 +1,7 @@
 """Small readers and arrangers shared by the ticket tests."""
 
+import json
+
 from helpdesk.models import OutboxEvent
 from tickets.models import Activity, Attachment, Message, Status, Ticket
 
@@ -51,3 +53,13 @@ REFUSED = [(Status.CLOSED, status) for status in Status.values if status != Stat
 ALLOWED = [
     (old, new) for old in Status.values for new in Status.values if old != new and (old, new) not in REFUSED
 ]
+
+
+def send_json(handler, status: int, payload: dict) -> None:
+    """Answer from a fake provider's http.server handler, as its documented JSON."""
+    data = json.dumps(payload).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)

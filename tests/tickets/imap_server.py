@@ -9,7 +9,6 @@ answering in the documented RFC 6749 / RFC 7662 formats.
 
 import contextlib
 import imaplib
-import json
 import os
 import pwd
 import shutil
@@ -22,6 +21,8 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tests.tickets.helpers import send_json
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 IMAP_PASSWORD = "imap-pw"
@@ -103,12 +104,7 @@ class OAuthProvider(BaseHTTPRequestHandler):
         self._answer(200, {"email": token.removeprefix("access-"), "active": True})
 
     def _answer(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, status, body)
 
     def log_message(self, *args) -> None:
         pass

@@ -243,7 +243,7 @@ def test_a_reply_on_an_email_ticket_enqueues_its_email_on_the_notify_queue(email
     assert outbox_handle(event_id=event.pk, handler_name=HANDLER) is True
 
     assert calls == [{"args": [message.pk], "queue": "notify"}]
-    assert [(h.name, h.queue) for h in outbox_handlers_for("ticket.replied")] == [(HANDLER, "notify")]
+    assert (HANDLER, "notify") in [(h.name, h.queue) for h in outbox_handlers_for("ticket.replied")]
 
 
 def test_a_reply_on_a_web_ticket_enqueues_no_email(first_line, ona, monkeypatch):

@@ -1,6 +1,7 @@
 """Issue 4's "done when" for email over IMAP: a customer sends with smtplib to our address, a mail
 server puts it in the mailbox, IMAP polling opens the ticket, the agent's reply leaves over SMTP
-with threading headers, and the customer's answer to it lands on the same ticket."""
+with threading headers, and the customer's answer to it lands on the same ticket; then the same
+person chats from the widget and calls in, and it is all one customer."""
 
 import smtplib
 from email.message import EmailMessage
@@ -10,9 +11,11 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.tickets.conftest import free_port
+from tests.tickets.test_chat import start
+from tests.tickets.test_phone import TOKEN, post_callback, twilio_callback
 from tickets.channels.email_out import email_deliver
 from tickets.channels.imap import imap_poll
-from tickets.models import ImapSource, Ticket
+from tickets.models import ImapSource, Message, Ticket
 from tickets.services import ticket_reply
 
 
@@ -87,3 +90,26 @@ def test_smtp_in_imap_poll_reply_out_and_the_answer_threads(mail_server, smtp, i
         "Labdien! Rēķins ir nosūtīts vēlreiz.",
         "Paldies, saņēmu!",
     ]
+
+
+def test_email_chat_and_a_phone_call_from_one_person_are_one_customer(
+    mail_server, imap_source, client, settings
+):
+    """The rest of "done when": the same customer then chats from the widget and calls in."""
+    send(mail_server, customer_email("Rēķins nav pienācis", "Labdien, kur ir mans rēķins?"))
+    imap_poll(ImapSource.objects.get())
+    email_ticket = Ticket.objects.get()
+    customer = email_ticket.requester
+    customer.phone = "+37129123456"  # as an agent notes it on the customer
+    customer.save()
+
+    start(client, name="Laura Bērziņa", email="LAURA@example.lv", message="Vai varat palīdzēt?")
+    settings.TWILIO_AUTH_TOKEN = TOKEN
+    call = twilio_callback(From="+371 29 123 456", Caller="+37129123456", CallerName="")
+    assert post_callback(client, call).status_code == 200
+
+    chat_ticket = Ticket.objects.get(channel="chat")
+    assert chat_ticket.requester_id == customer.pk and chat_ticket.channel == "chat"
+    assert set(customer.tickets.values_list("channel", flat=True)) == {"email", "chat"}
+    channels = set(Message.objects.filter(ticket__requester=customer).values_list("channel", flat=True))
+    assert channels == {"email", "chat", "phone"}

@@ -10,6 +10,7 @@ noted on the ticket it bounced from, and an email we cannot read is quarantined 
 
 import dataclasses
 import hashlib
+import html
 import logging
 import re
 import uuid
@@ -20,11 +21,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, DataError, IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from customers.models import Customer
 from customers.services import customer_find_or_create
+from helpdesk.lib.html import text_to_html
 from tickets.channels.email_parse import EmailParseError, ParsedEmail, parse_email
+from tickets.channels.email_text import trim_quoted
 from tickets.models import Channel, InboundEmail, InboundStatus, Mailbox, Message, Ticket
 from tickets.services import ticket_create, ticket_customer_reply
 from tickets.services.conversation import message_add, validate_attachments
@@ -130,7 +134,7 @@ def _file(inbound: InboundEmail, parsed: ParsedEmail, mailbox: Mailbox | None) -
         _file_as_copy(inbound, parsed)
         return
     customer = customer_find_or_create(email=parsed.from_address, name=parsed.from_name)
-    attachments, refused = _attachments(parsed)
+    attachments, content_ids, refused = _attachments(parsed)
     # A subject alone is still a request ("Call me back"): file it with a line saying so.
     text = parsed.text if parsed.text.strip() or parsed.html or attachments else _("(The email had no text.)")
     ticket = thread_for(parsed, customer, mailbox)
@@ -171,8 +175,13 @@ def _file(inbound: InboundEmail, parsed: ParsedEmail, mailbox: Mailbox | None) -
     if refused:
         metadata["refused_attachments"] = refused
         inbound.reason = "; ".join(refused)
+    trimmed = trim_quoted(message.body_text)
+    if trimmed.strip() and len(trimmed.strip()) < len(message.body_text.strip()):
+        # Shown first on the ticket page; the full email stays in body_html, one click away.
+        metadata["trimmed_html"] = text_to_html(trimmed)
     message.metadata = metadata
-    message.save(update_fields=["metadata"])
+    message.body_html = _inline_images(message, content_ids)
+    message.save(update_fields=["metadata", "body_html"])
     inbound.ticket, inbound.ticket_message = message.ticket, message
 
 
@@ -247,9 +256,10 @@ def _takes_part(ticket: Ticket, customer: Customer) -> bool:
     return bool(ticket.organization_id and ticket.organization_id == customer.organization_id)
 
 
-def _attachments(parsed: ParsedEmail) -> tuple[list, list[str]]:
-    """The files to keep, and a reason for each one refused (the email itself is still filed)."""
-    kept, refused = [], []
+def _attachments(parsed: ParsedEmail) -> tuple[list, list[str], list[str]]:
+    """The files to keep, the Content-ID of each ("" for none), and a reason for each one refused
+    (the email itself is still filed)."""
+    kept, content_ids, refused = [], [], []
     for part in parsed.attachments:
         upload = SimpleUploadedFile(part.filename, part.content, content_type=part.content_type)
         try:
@@ -258,7 +268,29 @@ def _attachments(parsed: ParsedEmail) -> tuple[list, list[str]]:
             refused.extend(error.messages)
             continue
         kept.append(upload)
-    return kept, refused
+        content_ids.append(part.content_id if part.inline else "")
+    return kept, content_ids, refused
+
+
+CID_SOURCE = re.compile(r'src="cid:([^"]*)"')
+
+
+def _inline_images(message: Message, content_ids: list[str]) -> str:
+    """Point the HTML's cid: images at the stored attachments; a cid: that matches none is dropped
+    (the browser could not load it anyway)."""
+    if "cid:" not in message.body_html:
+        return message.body_html
+    stored = message.attachments.order_by("id")
+    # Attachments are stored in the order given, so they pair with content_ids one to one.
+    tokens = {
+        html.escape(cid): attachment.token for cid, attachment in zip(content_ids, stored, strict=True) if cid
+    }
+
+    def rewrite(match: re.Match) -> str:
+        token = tokens.get(match.group(1))
+        return f'src="{reverse("desk:attachment_image", args=[token])}"' if token else 'src=""'
+
+    return CID_SOURCE.sub(rewrite, message.body_html)
 
 
 def _add_ccs(ticket: Ticket, parsed: ParsedEmail, mailbox: Mailbox | None) -> None:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
+from tickets.channels.delivery import delivery_record_failure, message_for_delivery
 from tickets.models import Channel, Message, Ticket
 
 # How many earlier Message-IDs go into References: enough to thread, short enough for any server.
@@ -51,14 +52,18 @@ def email_reply_message(message: Message) -> EmailMultiAlternatives:
     references = list(earlier.values_list("channel_message_id", flat=True)[:REFERENCES_MAX])
     if references:
         headers["References"] = " ".join(_bracketed(ref) for ref in reversed(references))
-    # No Auto-Submitted header: a person wrote this, and auto-responders should answer it as usual.
+    automatic = bool(message.metadata.get("auto_reply"))
+    if automatic:
+        # RFC 3834: answered by a machine, so other machines must not answer it; and to the sender only.
+        headers.update({"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"})
+    # Otherwise no Auto-Submitted header: a person wrote it, and auto-responders answer it as usual.
     subject = reply_subject(ticket)
     email = EmailMultiAlternatives(
         subject=subject,
         body=message.body_text,
         from_email=_sender(ticket),
         to=[_address(ticket.requester)],
-        cc=_cc_addresses(ticket),
+        cc=[] if automatic else _cc_addresses(ticket),
         headers=headers,
     )
     document = HTML_DOCUMENT.format(
@@ -89,7 +94,7 @@ def email_deliver(*, message_id: int, final_attempt: bool = False) -> str:
     at once are serialised by a row lock held across the send. A failed send is recorded as
     "retrying" (or "failed" on the `final_attempt`) in a transaction of its own, which must not
     be inside the caller's, and the error is raised again so that Celery retries."""
-    message = _message_for_delivery(message_id)
+    message = message_for_delivery(message_id)
     if message is None or _skip(message):
         return "skipped"
     if message.metadata.get("email", {}).get("status") == "sent":
@@ -102,7 +107,7 @@ def email_deliver(*, message_id: int, final_attempt: bool = False) -> str:
     attempts = 0
     try:
         with transaction.atomic():
-            message = _message_for_delivery(message_id, lock=True)
+            message = message_for_delivery(message_id, lock=True)
             if message is None or _skip(message):
                 return "skipped"
             state = message.metadata.get("email", {})
@@ -122,15 +127,14 @@ def email_deliver(*, message_id: int, final_attempt: bool = False) -> str:
             message.save(update_fields=["metadata"])
             return "sent"
     except Exception as exc:
-        _record_failure(message_id, attempts=attempts, final_attempt=final_attempt, error=exc)
+        delivery_record_failure(
+            message_id,
+            key="email",
+            attempts=attempts,
+            final=final_attempt,
+            error=f"{type(exc).__name__}: {exc}",
+        )
         raise
-
-
-def _message_for_delivery(message_id: int, *, lock: bool = False) -> Message | None:
-    messages = Message.objects.select_related("ticket__mailbox", "ticket__requester")
-    if lock:
-        messages = messages.select_for_update(no_key=True, of=("self",))
-    return messages.filter(pk=message_id).first()
 
 
 def _skip(message: Message) -> bool:
@@ -142,26 +146,6 @@ def _skip(message: Message) -> bool:
         or ticket.channel != Channel.EMAIL
         or not ticket.requester.email
     )
-
-
-def _record_failure(message_id: int, *, attempts: int, final_attempt: bool, error: Exception) -> None:
-    with transaction.atomic():
-        message = Message.objects.select_for_update(no_key=True).filter(pk=message_id).first()
-        if message is None:
-            return
-        state = message.metadata.get("email", {})
-        if state.get("status") == "sent":
-            return
-        message.metadata = {
-            **message.metadata,
-            "email": {
-                "status": "failed" if final_attempt else "retrying",
-                # Failed before the attempt was counted (e.g. the database): count it now.
-                "attempts": attempts or state.get("attempts", 0) + 1,
-                "error": f"{type(error).__name__}: {error}"[:500],
-            },
-        }
-        message.save(update_fields=["metadata"])
 
 
 def _sender(ticket: Ticket) -> str:

@@ -28,6 +28,12 @@ class ChatSession(models.Model):
     class Meta:
         verbose_name = _("chat")
         verbose_name_plural = _("chats")
+        # The minutely check for visitors who left reads open chats only.
+        indexes = [
+            models.Index(
+                fields=["visitor_seen_at"], condition=models.Q(status="open"), name="chat_open_seen_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"chat on #{self.ticket_id}"

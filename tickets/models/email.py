@@ -28,6 +28,16 @@ class Mailbox(models.Model):
         blank=True,
         help_text=_("Signs raw MIME posted to the inbound webhook."),
     )
+    auto_reply = models.BooleanField(
+        _("acknowledge new tickets"),
+        default=False,
+        help_text=_("Answer each new email ticket with an automatic reply that gives its number."),
+    )
+    auto_reply_text = models.TextField(
+        _("acknowledgement text"),
+        blank=True,
+        help_text=_("Leave empty for the standard text in the customer's language."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -174,6 +174,10 @@ def ticket_reply(
     )
     if ticket.first_response_at is None:
         Ticket.objects.filter(pk=ticket.pk).update(first_response_at=message.created_at)
+    if ticket.channel == Channel.CHAT:
+        from tickets.channels.chat import chat_answered
+
+        chat_answered(ticket=ticket)  # stops the chat's unanswered clock
     new_status = status or (Status.OPEN if ticket.status == Status.NEW else None)
     if new_status and new_status != ticket.status:
         ticket_update(ticket=ticket, by=by, changes={"status": new_status})

@@ -20,6 +20,7 @@ FIELD_LABELS = {
     "due_at": _("due date"),
     "subject": _("subject"),
     "tags": _("tags"),
+    "channel": _("channel"),
 }
 VALUE_LABELS = {
     "status": dict(Status.choices),

@@ -15,6 +15,8 @@ from tickets.views.actions import (
 from tickets.views.queues import desk_home, queue, saved_view_create, saved_view_delete, search, tickets_bulk
 from tickets.views.ticket_page import (
     attachment_download,
+    attachment_image,
+    ticket_chat,
     ticket_detail,
     ticket_new,
     ticket_presence,
@@ -23,6 +25,7 @@ from tickets.views.ticket_page import (
 
 __all__ = [
     "attachment_download",
+    "attachment_image",
     "desk_home",
     "queue",
     "saved_view_create",
@@ -30,6 +33,7 @@ __all__ = [
     "search",
     "ticket_assign_me",
     "ticket_call",
+    "ticket_chat",
     "ticket_detail",
     "ticket_fields",
     "ticket_follow",

@@ -1,10 +1,9 @@
 """Inbound channel endpoints for other systems (hosted mail providers post raw MIME here, Twilio
-posts call status callbacks)."""
+posts call status callbacks, Telegram and other messaging systems post messages)."""
 
 import base64
 import hashlib
 import hmac
-import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,26 +12,21 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from helpdesk.lib.signing import signature_valid
 from tickets.channels.email_in import receive_email
 from tickets.channels.phone import call_log_from_twilio
-from tickets.models import InboundStatus, Mailbox
-
-# A signed request older (or newer) than this is refused, so a captured one cannot be replayed later.
-SIGNATURE_MAX_AGE_SECONDS = 300
+from tickets.channels.social import BadUpdate, NotAuthentic, social_receive
+from tickets.models import InboundStatus, Mailbox, SocialAccount
 
 
-def signature_valid(
-    secret: str, body: bytes, header: str, timestamp: str, *, now: float | None = None
-) -> bool:
-    """`X-Helpdesk-Timestamp: <unix seconds>` and `X-Helpdesk-Signature: sha256=<hex HMAC-SHA256 of
-    "<timestamp>." + body, keyed with the mailbox's secret>`, the timestamp within five minutes."""
-    if not secret or not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
-        return False
-    if abs((now or time.time()) - int(timestamp)) > SIGNATURE_MAX_AGE_SECONDS:
-        return False
-    signed = timestamp.encode() + b"." + body
-    expected = "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header or "")
+def _read_within(request: HttpRequest, limit: int) -> bytes | None:
+    """The request's body, or None when it is over `limit` bytes. Read from the stream: request.body
+    stops at DATA_UPLOAD_MAX_MEMORY_SIZE, which may be below the limit."""
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if not declared.isdigit() or int(declared) > limit:
+        return None
+    raw = request.read(limit + 1)
+    return None if len(raw) > limit else raw
 
 
 @csrf_exempt  # authenticated by the HMAC signature instead of a session
@@ -41,13 +35,8 @@ def email_inbound(request: HttpRequest, mailbox: str) -> JsonResponse:
     target = Mailbox.objects.filter(name=mailbox, active=True).first()
     if target is None or not target.webhook_secret:
         return JsonResponse({"error": "unknown mailbox"}, status=404)
-    # Read the stream ourselves: request.body stops at DATA_UPLOAD_MAX_MEMORY_SIZE, below our limit.
-    limit = settings.EMAIL_INBOUND_MAX_BYTES
-    declared = request.META.get("CONTENT_LENGTH") or "0"
-    if not declared.isdigit() or int(declared) > limit:
-        return JsonResponse({"error": "too large"}, status=413)
-    raw = request.read(limit + 1)
-    if len(raw) > limit:
+    raw = _read_within(request, settings.EMAIL_INBOUND_MAX_BYTES)
+    if raw is None:
         return JsonResponse({"error": "too large"}, status=413)
     signature = request.headers.get("X-Helpdesk-Signature", "")
     if not signature_valid(
@@ -103,3 +92,25 @@ def twilio_voice(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"error": "temporary failure, retry"}, status=503)
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
+
+
+@csrf_exempt  # authenticated by the provider's secret token or our HMAC signature instead of a session
+@require_POST
+def social_inbound(request: HttpRequest, account: str) -> JsonResponse:
+    """A Telegram update or a generic webhook message for the social account `account`."""
+    try:
+        target = SocialAccount.objects.filter(name=account, active=True).first()
+        if target is None:
+            return JsonResponse({"error": "unknown account"}, status=404)
+        body = _read_within(request, settings.SOCIAL_INBOUND_MAX_BYTES)
+        if body is None:
+            return JsonResponse({"error": "too large"}, status=413)
+        receipt = social_receive(account=target, body=body, headers=request.headers)
+    except NotAuthentic:
+        return JsonResponse({"error": "bad secret or signature"}, status=403)
+    except (BadUpdate, ValidationError) as error:
+        message = str(error) if isinstance(error, BadUpdate) else " ".join(error.messages)
+        return JsonResponse({"error": message}, status=400)
+    except DatabaseError:
+        return JsonResponse({"error": "temporary failure, retry"}, status=503)
+    return JsonResponse(receipt.as_json())

@@ -41,14 +41,19 @@ def client_address(request: HttpRequest) -> str:
     return value.split(",")[0].strip()
 
 
-def _too_many(request: HttpRequest) -> bool:
-    """A fixed window per address: CONTACT_FORM_RATE requests per CONTACT_FORM_WINDOW seconds."""
-    key = f"contact-form:{client_address(request)}"
-    cache.add(key, 0, settings.CONTACT_FORM_WINDOW)
+def too_many_from_address(
+    request: HttpRequest, *, scope: str = "contact-form", rate: int | None = None, window: int | None = None
+) -> bool:
+    """A fixed window per address and scope: `rate` requests per `window` seconds, by default
+    CONTACT_FORM_RATE per CONTACT_FORM_WINDOW (the anonymous ways in: this form, starting a chat)."""
+    rate = rate or settings.CONTACT_FORM_RATE
+    window = window or settings.CONTACT_FORM_WINDOW
+    key = f"{scope}:{client_address(request)}"
+    cache.add(key, 0, window)
     try:
-        return cache.incr(key) > settings.CONTACT_FORM_RATE
+        return cache.incr(key) > rate
     except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, settings.CONTACT_FORM_WINDOW)
+        cache.set(key, 1, window)
         return False
 
 
@@ -61,7 +66,7 @@ def contact_form(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method != "POST":
         return render(request, "tickets/contact.html", {"form": form})
-    if _too_many(request):
+    if too_many_from_address(request):
         form.add_error(None, _("Too many messages from your address. Please try again in a few minutes."))
         return render(request, "tickets/contact.html", {"form": form}, status=429)
     if not form.is_valid():

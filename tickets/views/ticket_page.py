@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from customers.services import customer_find_or_create
 from helpdesk.access import desk_required
 from tickets.access import ticket_for_user
+from tickets.channels.chat import chat_live
 from tickets.forms import (
     CallLogForm,
     ReplyForm,
@@ -30,15 +31,19 @@ from tickets.services.macros import macro_visible_to
 from tickets.views.queues import desk_context
 
 
-def ticket_page_context(request: HttpRequest, ticket: Ticket, *, reply_form: ReplyForm | None = None) -> dict:
+def timeline_context(request: HttpRequest, ticket: Ticket) -> dict:
     timeline = ticket_timeline(ticket, recent=None if request.GET.get("all") else TIMELINE_RECENT)
     shown_messages = sum(1 for entry in timeline.entries if isinstance(entry, Message))
+    # Split needs a ticket with more than one message.
+    return {"timeline": timeline, "can_split": timeline.hidden or shown_messages > 1}
+
+
+def ticket_page_context(request: HttpRequest, ticket: Ticket, *, reply_form: ReplyForm | None = None) -> dict:
     fields_form = TicketFieldsForm(ticket=ticket, agents=agent_choices())
     return {
         "ticket": ticket,
-        "timeline": timeline,
-        # Split needs a ticket with more than one message.
-        "can_split": timeline.hidden or shown_messages > 1,
+        **timeline_context(request, ticket),
+        "chat": chat_live(ticket),
         "reply_form": reply_form or ReplyForm(initial={"seen_message_id": ticket.last_public_message_id}),
         "fields_form": fields_form,
         "tags_form": TagsForm(),
@@ -85,11 +90,36 @@ def ticket_presence(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @desk_required
-def attachment_download(request: HttpRequest, token: str) -> FileResponse:
+def ticket_chat(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled every 2 s by the page of a ticket with an open chat: the conversation, and whether the
+    visitor is online. Answers 286 (htmx: stop polling) once the chat is over."""
+    ticket = ticket_for_user(request.user, pk)
+    chat = chat_live(ticket)
+    context = {"ticket": ticket, "chat": chat, "polled": True, **timeline_context(request, ticket)}
+    return render(request, "tickets/_chat_live.html", context, status=200 if chat else 286)
+
+
+# The raster images a browser may show inline from an email (never SVG, which can carry script),
+# recognised by their first bytes rather than by what the sender claimed.
+IMAGE_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+}
+
+
+def _visible_attachment(request: HttpRequest, token: str) -> Attachment:
     attachment = Attachment.objects.select_related("message").filter(token=token).first()
     if attachment is None:
         raise Http404
     ticket_for_user(request.user, attachment.message.ticket_id)  # 404 unless the ticket is visible
+    return attachment
+
+
+@desk_required
+def attachment_download(request: HttpRequest, token: str) -> FileResponse:
+    attachment = _visible_attachment(request, token)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -97,6 +127,25 @@ def attachment_download(request: HttpRequest, token: str) -> FileResponse:
         content_type="application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@desk_required
+def attachment_image(request: HttpRequest, token: str) -> FileResponse:
+    """An email's inline image (cid:), shown in the message; anything but a raster image is a 404."""
+    attachment = _visible_attachment(request, token)
+    handle = attachment.file.open("rb")
+    head = handle.read(16)
+    handle.seek(0)
+    content_type = next((kind for magic, kind in IMAGE_SIGNATURES.items() if head.startswith(magic)), None)
+    if content_type is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        content_type = "image/webp"
+    if content_type is None:
+        handle.close()
+        raise Http404
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=86400"
     return response
 
 

@@ -97,6 +97,9 @@ def customer_merge_undo(*, merge: CustomerMerge, by: User) -> CustomerMerge:
     if merge.undone_at:
         raise ValidationError(_("This merge was already undone."))
     source, target = _locked_pair(merge.source, merge.target)
+    if source.erased_at or target.erased_at:
+        # Erasure took both rows' data; an undo would hand anonymous leftovers back and forth.
+        raise ValidationError(_("This merge cannot be undone: the customer was erased."))
     moved = merge.moved
     for key, (model, field) in MOVED_ROWS.items():
         model.objects.filter(pk__in=moved.get(key, []), **{field: target}).update(**{field: source})

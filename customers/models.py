@@ -109,25 +109,15 @@ class Customer(models.Model):
         indexes = [
             models.Index(Lower("email"), name="customer_email_ci_idx"),
             models.Index(Lower("name"), "id", name="customer_name_ci_idx"),
+            # An organization's page lists its customers by name, in pages.
+            models.Index("organization", Lower("name"), "id", name="customer_org_name_idx"),
         ]
 
     def __str__(self) -> str:
         return self.name or self.email
 
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        self.sync_contact_identities()
-
     def get_absolute_url(self) -> str:
         return reverse("desk:customer", args=[self.pk])
-
-    def sync_contact_identities(self) -> None:
-        """The email address and phone number on the profile are always identities too (lookups go
-        through identities); one that already belongs to someone else is left with them."""
-        for kind, value in ((IdentityKind.EMAIL, self.email), (IdentityKind.PHONE, self.phone)):
-            value = normalise_identity(kind, value)
-            if value:
-                Identity.objects.get_or_create(kind=kind, value=value, defaults={"customer": self})
 
     @property
     def first_name(self) -> str:

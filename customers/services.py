@@ -34,18 +34,40 @@ def customer_by_identity(kind: str, value: str) -> Customer | None:
     return identity.customer if identity else None
 
 
+def _add_contact_identities(customer: Customer) -> None:
+    """The profile's email address and phone number are identities too (lookups go through them);
+    one that already belongs to someone else stays theirs."""
+    for kind, value in ((IdentityKind.EMAIL, customer.email), (IdentityKind.PHONE, customer.phone)):
+        value = normalise_identity(kind, value)
+        if value:
+            Identity.objects.get_or_create(kind=kind, value=value, defaults={"customer": customer})
+
+
 def _create_with_identity(kind: str, value: str, *, verified: bool = False, **fields) -> Customer:
     """A new customer known by (kind, value); when a concurrent first message created them a moment
     ago, that customer instead (the unique identity decides, not a check)."""
     try:
         with transaction.atomic():
-            customer = Customer(**fields)
-            super(Customer, customer).save()  # the identity below is the one that must be unique
+            customer = Customer.objects.create(**fields)
             Identity.objects.create(customer=customer, kind=kind, value=value, verified=verified)
-            customer.sync_contact_identities()
+            _add_contact_identities(customer)
             return customer
     except IntegrityError:
         return Identity.objects.select_related("customer").get(kind=kind, value=value).customer
+
+
+@transaction.atomic
+def customer_create(*, name: str, email: str = "", phone: str = "", **fields) -> Customer:
+    """A new customer (an agent's, an import's), with their address and number as identities;
+    refused when either already belongs to someone else."""
+    email, phone = normalise_identity(IdentityKind.EMAIL, email), normalise_phone(phone)
+    _refuse_taken(IdentityKind.EMAIL, email, None)
+    _refuse_taken(IdentityKind.PHONE, phone, None)
+    customer = Customer.objects.create(
+        name=name.strip()[:200] or email or phone, email=email, phone=phone, **fields
+    )
+    _add_contact_identities(customer)
+    return customer
 
 
 def organization_for_address(email: str) -> Organization | None:
@@ -206,13 +228,23 @@ def consent_record(
 def consent_state(customer: Customer) -> dict[str, Consent | None]:
     """The decision that holds now for each purpose (None: never asked)."""
     state: dict[str, Consent | None] = dict.fromkeys(ConsentPurpose.values)
-    for consent in customer.consents.order_by("purpose", "-recorded_at", "-pk"):
+    for consent in customer.consents.select_related("recorded_by").order_by("purpose", "-recorded_at", "-pk"):
         if state[consent.purpose] is None:
             state[consent.purpose] = consent
     return state
 
 
+def _latest_consent(customer: Customer, purpose: str) -> Consent | None:
+    return customer.consents.filter(purpose=purpose).order_by("-recorded_at", "-pk").first()
+
+
 def consent_given(customer: Customer, purpose: str) -> bool:
-    """What notifications ask before sending anything that needs consent (e.g. marketing)."""
-    consent = customer.consents.filter(purpose=purpose).order_by("-recorded_at", "-pk").first()
+    """Asked before anything that needs a yes (marketing messages): never asked counts as no."""
+    consent = _latest_consent(customer, purpose)
     return bool(consent and consent.granted)
+
+
+def consent_refused(customer: Customer, purpose: str) -> bool:
+    """Asked before anything the customer may have said no to (keeping call recordings)."""
+    consent = _latest_consent(customer, purpose)
+    return bool(consent and not consent.granted)

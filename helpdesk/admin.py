@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.forms import UserChangeForm, UserCreationForm
-from helpdesk.models import Heartbeat, OutboxEvent, User
+from helpdesk.models import AuditEntry, Heartbeat, OutboxEvent, User
 from helpdesk.services import user_set_role
 
 
@@ -46,3 +46,22 @@ class OutboxEventAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Heartbeat)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is written by the services and never edited."""
+
+    list_display = ["created_at", "actor", "action", "target_type", "target_id", "summary"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["summary", "target_id", "actor__email"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

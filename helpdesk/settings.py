@@ -253,6 +253,11 @@ OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=0.25)
 # Extra modules that register outbox handlers (the apps' own `handlers` modules always load).
 OUTBOX_HANDLER_MODULES = env.list("OUTBOX_HANDLER_MODULES", default=[])
 
+# --- Customers: the largest CSV file the import page accepts, and its most rows (imported while the
+# browser waits, a few thousand a minute; bigger files: `manage.py import_customers`).
+CUSTOMERS_IMPORT_MAX_BYTES = env.int("CUSTOMERS_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+CUSTOMERS_IMPORT_MAX_ROWS = env.int("CUSTOMERS_IMPORT_MAX_ROWS", default=5000)
+
 # --- Tickets.
 # Agents see the tickets of their teams (and those without a team); True lets them see all.
 TICKETS_AGENTS_SEE_ALL = env.bool("TICKETS_AGENTS_SEE_ALL", default=False)

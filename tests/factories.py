@@ -31,11 +31,19 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
 
 
 class CustomerFactory(factory.django.DjangoModelFactory):
+    """Customers made as the product makes them: through customer_create, with identities."""
+
     class Meta:
         model = "customers.Customer"
 
     name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"customer{n}@example.net")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from customers.services import customer_create
+
+        return customer_create(**kwargs)
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

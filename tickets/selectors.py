@@ -221,7 +221,7 @@ def ticket_page_ticket(user: User, pk: int) -> Ticket:
     # Linked tickets the user may not see (another team's) are left out, not shown by subject.
     related = Prefetch("related", queryset=Ticket.objects.visible_to(user).only("id", "subject", "status"))
     queryset = Ticket.objects.select_related(
-        "requester", "requester__organization", "assignee", "team", "merged_into"
+        "requester", "requester__organization__account_manager", "assignee", "team", "merged_into"
     ).prefetch_related("tags", "followers", related)
     return ticket_for_user(user, pk, queryset=queryset)
 

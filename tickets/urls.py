@@ -1,5 +1,6 @@
 from django.urls import path
 
+from customers import csv_views, gdpr_views, list_views, merge_views, profile_views
 from tickets import views
 
 app_name = "desk"
@@ -27,4 +28,43 @@ urlpatterns = [
     path("messages/<int:pk>/split/", views.ticket_split, name="message_split"),
     path("attachments/<str:token>/", views.attachment_download, name="attachment"),
     path("attachments/<str:token>/image/", views.attachment_image, name="attachment_image"),
+    # Customer and organization lists, organization pages, CSV (customers/list_views.py, csv_views.py).
+    path("customers/", list_views.customer_list, name="customers"),
+    path("customers/export.csv", csv_views.customers_export, name="customers_export"),
+    path("customers/import/", csv_views.customers_import, name="customers_import"),
+    path("organizations/", list_views.organization_list, name="organizations"),
+    path("organizations/new/", list_views.organization_new, name="organization_new"),
+    path("organizations/export.csv", csv_views.organizations_export, name="organizations_export"),
+    path("organizations/<int:pk>/", list_views.organization_detail, name="organization"),
+    path("organizations/<int:pk>/edit/", list_views.organization_edit, name="organization_edit"),
+    path("organizations/<int:pk>/notes/", list_views.organization_notes, name="organization_notes"),
+    path(
+        "organizations/<int:pk>/domains/", list_views.organization_domain_new, name="organization_domain_add"
+    ),
+    path(
+        "organizations/<int:pk>/domains/<int:domain_pk>/delete/",
+        list_views.organization_domain_delete,
+        name="organization_domain_delete",
+    ),
+    # The 360° view of a customer (customers/profile_views.py, customers/merge_views.py).
+    path("customers/<int:pk>/", profile_views.customer_detail, name="customer"),
+    path("customers/<int:pk>/profile/", profile_views.customer_profile, name="customer_profile"),
+    path("customers/<int:pk>/notes/", profile_views.customer_notes, name="customer_notes"),
+    path("customers/<int:pk>/tags/", profile_views.customer_tags, name="customer_tags"),
+    path("customers/<int:pk>/consent/", profile_views.customer_consent, name="customer_consent"),
+    path("customers/<int:pk>/identities/", profile_views.identity_add, name="customer_identity_add"),
+    path(
+        "customers/<int:pk>/identities/<int:identity_pk>/remove/",
+        profile_views.identity_remove,
+        name="customer_identity_remove",
+    ),
+    path(
+        "customers/<int:pk>/identities/<int:identity_pk>/verify/",
+        profile_views.identity_verify,
+        name="customer_identity_verify",
+    ),
+    path("customers/<int:pk>/merge/", merge_views.merge, name="customer_merge"),
+    path("customers/merges/<int:pk>/undo/", merge_views.merge_undo, name="customer_merge_undo"),
+    path("customers/<int:pk>/export/", gdpr_views.customer_export_download, name="customer_export"),
+    path("customers/<int:pk>/erase/", gdpr_views.customer_erase_confirm, name="customer_erase"),
 ]

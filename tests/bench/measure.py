@@ -11,13 +11,15 @@ import math
 import statistics
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 
+from customers.lists import customer_page
+from customers.models import Customer
 from helpdesk.models import User
 from tickets.selectors import PAGE_SIZE, encode_cursor, queue_tickets
 
@@ -80,6 +82,24 @@ def pages(facts: dict, user: User) -> list[tuple[str, str]]:
         (f"search common ({facts['common_word']})", f"/desk/search/?q={facts['common_word']}"),
         (f"search rare ({facts['rare_word']})", f"/desk/search/?q={facts['rare_word']}"),
         ("ticket, 200 messages", f"/desk/tickets/{big}/"),
+        ("customer 360 (500 tickets)", f"/desk/customers/{facts['big_customer_id']}/"),
+        *customer_list_pages(),
+    ]
+
+
+def customer_list_pages() -> list[tuple[str, str]]:
+    """The customer list at a million customers: page 1, page 2 (its cursor), a name prefix shared by
+    many customers, and one customer's email address (a customer from the middle of the table)."""
+    middle = (Customer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) // 2
+    someone = Customer.objects.filter(pk__gte=middle).order_by("pk").first()
+    if someone is None:
+        return []
+    prefix = someone.name[:3].lower()
+    return [
+        ("customers (page 1)", "/desk/customers/"),
+        ("customers (page 2)", f"/desk/customers/?after={customer_page().next_cursor}"),
+        (f"customers search ({prefix})", f"/desk/customers/?q={quote(prefix)}"),
+        ("customers search (email)", f"/desk/customers/?q={quote(someone.email)}"),
     ]
 
 

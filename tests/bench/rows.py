@@ -47,7 +47,10 @@ MESSAGE_COLUMNS = (
 )
 ACTIVITY_COLUMNS = "id, ticket_id, actor_id, field, old, new, reason, created_at"
 TAG_COLUMNS = "id, ticket_id, tag_id"
-CUSTOMER_COLUMNS = "id, name, email, language, organization_id, created_at"
+CUSTOMER_COLUMNS = (
+    "id, name, email, phone, language, time_zone, notes, vip, organization_manager, organization_id, "
+    "created_at"
+)
 
 
 def stamp(seconds: float) -> str:
@@ -89,7 +92,7 @@ def customer_lines(plan: Plan, rng: random.Random, people: list[tuple[str, str, 
         email = f"{ascii_only(first)}.{ascii_only(last)}{pk}@example.{domain}"
         people.append((language, f"{first} {last}", organization))
         created = stamp(plan.now - YEAR - rng.random() * YEAR)
-        yield f"{pk}\t{first} {last}\t{email}\t{language}\t{organization or NULL}\t{created}\n"
+        yield f"{pk}\t{first} {last}\t{email}\t\t{language}\t\t\tf\tf\t{organization or NULL}\t{created}\n"
 
 
 def message_counts(plan: Plan, rng: random.Random) -> array:

@@ -34,7 +34,7 @@ TABLES = {  # batch key -> (table, columns)
     "tags": ("tickets_ticket_tags", rows.TAG_COLUMNS),
 }
 # Bump when the seeded data or its vectors change: an older seed is then rebuilt, not reused.
-SEED_VERSION = 2
+SEED_VERSION = 3
 # The same vector as tickets.search.REBUILD_SQL (subject A, requester B, messages C), per slice of tickets.
 TICKET_VECTORS = f"""
     UPDATE tickets_ticket t SET search_vector =
@@ -46,6 +46,21 @@ TICKET_VECTORS = f"""
         (SELECT ticket_id, string_agg(left(body_text, {search.MESSAGE_CHARS}), ' ' ORDER BY id) AS text
          FROM tickets_message WHERE ticket_id >= %s AND ticket_id < %s GROUP BY ticket_id) m
     WHERE c.id = t.requester_id AND m.ticket_id = t.id AND t.id >= %s AND t.id < %s"""  # noqa: S608
+
+
+CUSTOMER_IDENTITIES = """
+    INSERT INTO customers_identity (customer_id, kind, value, display, verified, created_at)
+    SELECT id, 'email', lower(email), '', false, created_at FROM customers_customer"""
+# One customer with a long history, for the 360° view: every BIG_CUSTOMER_EVERY-th ticket (500 of
+# 1,000,000) is theirs, with their messages on it.
+BIG_CUSTOMER_ID = 1
+BIG_CUSTOMER_EVERY = 2000
+BIG_CUSTOMER = """
+    WITH theirs AS (
+        UPDATE tickets_ticket SET requester_id = %(customer)s, organization_id = NULL
+        WHERE id %% %(every)s = 0 RETURNING id)
+    UPDATE tickets_message SET author_customer_id = %(customer)s
+    WHERE author_kind = 'customer' AND ticket_id IN (SELECT id FROM theirs)"""
 
 
 def log(started: float, text: str) -> None:
@@ -158,7 +173,7 @@ def seed(tickets: int) -> dict:
     tags = Tag.objects.bulk_create(Tag(name=name) for name in TAGS)
     plan = rows.Plan(
         tickets=tickets,
-        customers=min(20_000, max(100, tickets // 50)),
+        customers=max(100, tickets),  # the customer list is measured at 1,000,000 customers too
         now=timezone.now().timestamp(),
         organization_ids=organization_ids,
         team_agents=team_agents,
@@ -179,11 +194,17 @@ def seed(tickets: int) -> dict:
             rows.CUSTOMER_COLUMNS,
             "".join(rows.customer_lines(plan, rng, customers)),
         )
+        # Lookups go through identities: every customer's address is one, as the product makes them.
+        cursor.execute(CUSTOMER_IDENTITIES)
         definitions = drop_indexes(cursor)
         log(started, f"{plan.customers:,} customers; dropped {len(definitions)} indexes for the load")
         batches = rows.Batches(plan, customers, agent_names)
         load(cursor, batches, started)
         cursor.execute("RESET session_replication_role")
+        cursor.execute(BIG_CUSTOMER, {"customer": BIG_CUSTOMER_ID, "every": BIG_CUSTOMER_EVERY})
+        cursor.execute(
+            "UPDATE customers_customer SET organization_id = NULL WHERE id = %s", [BIG_CUSTOMER_ID]
+        )
         # In slices, each vacuumed, so that the next slice's new row versions reuse the freed space.
         chunk = 250_000
         for low in range(1, plan.tickets + 1, chunk):
@@ -205,6 +226,7 @@ def seed(tickets: int) -> dict:
         "tickets": tickets,
         "messages": batches.message_id,
         "big_ticket_id": plan.big_ticket_id,
+        "big_customer_id": BIG_CUSTOMER_ID,
         "bench_agent_id": bench_agent.pk,
         "common_word": COMMON_WORD,
         "rare_word": RARE_WORD,

@@ -10,6 +10,7 @@ from email.utils import make_msgid
 import pytest
 from aiosmtpd.controller import Controller
 
+from customers.services import identity_add
 from tests.tickets.conftest import free_port
 from tests.tickets.test_chat import start
 from tests.tickets.test_phone import TOKEN, post_callback, twilio_callback
@@ -93,15 +94,14 @@ def test_smtp_in_imap_poll_reply_out_and_the_answer_threads(mail_server, smtp, i
 
 
 def test_email_chat_and_a_phone_call_from_one_person_are_one_customer(
-    mail_server, imap_source, client, settings
+    mail_server, imap_source, client, settings, aino
 ):
     """The rest of "done when": the same customer then chats from the widget and calls in."""
     send(mail_server, customer_email("Rēķins nav pienācis", "Labdien, kur ir mans rēķins?"))
     imap_poll(ImapSource.objects.get())
     email_ticket = Ticket.objects.get()
     customer = email_ticket.requester
-    customer.phone = "+37129123456"  # as an agent notes it on the customer
-    customer.save()
+    identity_add(customer=customer, kind="phone", value="+371 29123456", by=aino)  # on the 360° view
 
     start(client, name="Laura Bērziņa", email="LAURA@example.lv", message="Vai varat palīdzēt?")
     settings.TWILIO_AUTH_TOKEN = TOKEN

@@ -9,7 +9,8 @@ from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from customers.services import customer_find_or_create_by_phone
+from customers.models import ConsentPurpose
+from customers.services import consent_refused, customer_find_or_create_by_phone
 from helpdesk.models import User
 from helpdesk.outbox import outbox_publish
 from tickets.access import ensure_can_work
@@ -77,6 +78,8 @@ def _summary(call: dict) -> str:
     if call.get("recording_url"):
         # The customer sees this text; the recording's address stays in the message's metadata.
         parts.append(_("The call was recorded."))
+    elif call.get("recording_withheld"):
+        parts.append(_("The customer refused call recording, so no recording was kept."))
     return " ".join(parts)
 
 
@@ -118,6 +121,10 @@ def call_log_from_twilio(params: dict) -> Message | None:
     customer = customer_find_or_create_by_phone(
         phone=number, name="" if outbound else call.get("caller_name", "")
     )
+    if call.get("recording_url") and consent_refused(customer, ConsentPurpose.CALL_RECORDING):
+        # The customer said no to recordings: we do not keep a link to one (delete it at Twilio too).
+        call.pop("recording_url")
+        call["recording_withheld"] = True
     subject = (_("Phone call to %(number)s") if outbound else _("Phone call from %(number)s")) % {
         "number": customer.phone
     }

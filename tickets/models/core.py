@@ -175,6 +175,7 @@ class Ticket(models.Model):
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
             models.Index(fields=["-created_at", "-id"], name="ticket_created_idx"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester_idx"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="ticket_organization_idx"),
             models.Index(
                 fields=["-solved_at", "-id"], name="ticket_solved_idx", condition=Q(status="solved")
             ),

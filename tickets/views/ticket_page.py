@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.selectors import ticket_customer_panel
 from customers.services import customer_find_or_create
 from helpdesk.access import desk_required
 from tickets.access import ticket_for_user
@@ -40,6 +42,7 @@ def timeline_context(request: HttpRequest, ticket: Ticket) -> dict:
 
 def ticket_page_context(request: HttpRequest, ticket: Ticket, *, reply_form: ReplyForm | None = None) -> dict:
     fields_form = TicketFieldsForm(ticket=ticket, agents=agent_choices())
+    other_open = requester_other_open_tickets(ticket, request.user)
     return {
         "ticket": ticket,
         **timeline_context(request, ticket),
@@ -50,7 +53,8 @@ def ticket_page_context(request: HttpRequest, ticket: Ticket, *, reply_form: Rep
         "call_form": CallLogForm(),
         "number_form": TicketNumberForm(),
         "macros": list(macro_visible_to(request.user)),
-        "other_open": requester_other_open_tickets(ticket, request.user),
+        "other_open": other_open,
+        "customer_panel": ticket_customer_panel(ticket, other_open=other_open, now=timezone.now()),
         "others": presence_others(ticket=ticket, user=request.user),
     } | desk_context(request, "")
 

@@ -1,0 +1,99 @@
+"""The whole customer in a real browser: the panel on a ticket, the 360° view, its channel filter,
+and a supervisor merging two duplicates (and undoing it)."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD, CustomerFactory, TeamFactory, UserFactory, make_ticket
+from tickets.models import Channel
+from tickets.services import ticket_customer_reply
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# Set SCREENSHOTS=/some/folder to keep pictures of the pages at laptop and phone widths.
+SCREENSHOTS = os.environ.get("SCREENSHOTS")
+
+
+def sign_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/desk/"))
+
+
+def snap(page, name: str) -> None:
+    if SCREENSHOTS:
+        for width, height in ((1366, 900), (390, 844)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.screenshot(path=f"{SCREENSHOTS}/{name}-{width}.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_an_agent_sees_the_customer_on_the_ticket_then_opens_and_filters_the_360_view(page):
+    agent = UserFactory(email="ona@example.com", full_name="Ona Kazlauskaitė", role="agent")
+    team = TeamFactory(name="First line", members=[agent])
+    ruta = CustomerFactory(name="Rūta Jankauskienė", email="ruta@example.lt", vip=True)
+    make_ticket(requester=ruta, subject="Called about the router", team=team, channel=Channel.PHONE)
+    ticket = make_ticket(requester=ruta, subject="Invoice twice", body="I was charged twice.", team=team)
+    ticket_customer_reply(ticket=ticket, customer=ruta, body="Any news?", channel=Channel.EMAIL)
+
+    sign_in(page, agent.email)
+    page.goto(ticket.get_absolute_url())
+    panel = page.get_by_test_id("customer-panel")
+    expect(panel.get_by_test_id("repeat-badge")).to_have_text("Returning customer · 2 tickets")
+    expect(panel.get_by_test_id("billing-line")).to_have_text("No billing data yet")
+    snap(page, "ticket-panel")
+
+    panel.get_by_test_id("customer-360-link").click()
+    expect(page).to_have_url(re.compile(rf"/desk/customers/{ruta.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Rūta Jankauskienė")
+    interactions = page.get_by_test_id("interaction")
+    expect(interactions).to_have_count(3)
+    snap(page, "customer-360")
+
+    page.locator(".channel-filter [data-channel='phone']").click()
+    expect(page).to_have_url(re.compile(r"\?channel=phone$"))
+    expect(interactions).to_have_count(1)
+    expect(interactions.first).to_contain_text("Called about the router")
+
+    page.get_by_test_id("edit-profile").click()
+    page.get_by_label("Time zone").select_option("Europe/Vilnius")
+    page.get_by_test_id("consent").get_by_text("Record a decision").click()
+    snap(page, "customer-360-editing")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_test_id("profile")).to_contain_text("Europe/Vilnius")
+    assert page.problems == []
+
+
+def test_a_supervisor_merges_two_duplicate_customers_and_undoes_it(page):
+    supervisor = UserFactory(email="aino@example.com", full_name="Aino Virtanen", role="supervisor")
+    real = CustomerFactory(name="Jonas Jonaitis", email="jonas@example.lt")
+    duplicate = CustomerFactory(name="J. Jonaitis", email="jonas.j@gmail.com")
+    make_ticket(requester=duplicate, subject="Parcel lost")
+
+    sign_in(page, supervisor.email)
+    page.goto(real.get_absolute_url())
+    identities = page.get_by_test_id("identities")
+    identities.get_by_label("Kind").select_option("email")
+    identities.get_by_label("Address, number or handle").fill("jonas.j@gmail.com")
+    identities.get_by_role("button", name="Add").click()
+    expect(identities).to_contain_text("already belongs to J. Jonaitis")
+    snap(page, "duplicate-identity")
+
+    identities.get_by_test_id("offer-merge").click()
+    expect(page.get_by_test_id("merge-side")).to_have_count(2)
+    snap(page, "merge-confirm")
+    page.get_by_test_id("confirm-merge").click()
+
+    expect(page).to_have_url(re.compile(rf"/desk/customers/{real.pk}/$"))
+    expect(page.get_by_test_id("merge-note")).to_contain_text(f"Customer #{duplicate.pk} (J. Jonaitis)")
+    expect(page.get_by_test_id("open-tickets")).to_contain_text("Parcel lost")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Undo merge").click()
+    expect(page.locator("#messages")).to_contain_text("The merge was undone")
+    expect(page.get_by_test_id("open-tickets")).not_to_contain_text("Parcel lost")
+    assert page.problems == []

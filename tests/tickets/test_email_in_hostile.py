@@ -34,3 +34,26 @@ def test_a_colleague_replying_cannot_add_ccs_only_the_requester_can(mailbox):
     receive(make_email(in_reply_to="<o@example.lt>", cc="boss@example.lt"), mailbox)
 
     assert list(ticket.ccs.values_list("email", flat=True)) == ["boss@example.lt"]
+
+
+def test_an_agent_answering_from_their_mail_client_adds_an_internal_note_never_a_reply(mailbox):
+    agent = UserFactory(role="agent", email="ona@helpdesk.test", full_name="Ona Agentė")
+    mailbox.team.members.add(agent)
+    ticket = receive(make_email(message_id="<q@example.lt>"), mailbox).ticket
+
+    inbound = receive(
+        make_email(
+            sender="Ona <ONA@helpdesk.test>",
+            subject=f"Re: [#{ticket.pk}] Printer is on fire",
+            cc="thief@evil.test",
+            body="Pakeiskite kasetę.",
+        ),
+        mailbox,
+    )
+
+    assert (inbound.ticket_id, inbound.status) == (ticket.pk, "reply")
+    note = inbound.ticket_message
+    assert (note.public, note.author_kind, note.channel) == (False, "system", "email")
+    assert "Ona Agentė" in note.body_text and "cannot be verified" in note.body_text
+    assert "Pakeiskite kasetę." in note.body_text
+    assert not ticket.ccs.exists()

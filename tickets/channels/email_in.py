@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from customers.models import Customer
 from customers.services import customer_find_or_create
 from helpdesk.lib.html import text_to_html
+from helpdesk.models import DESK_ROLES, User
 from tickets.channels.email_parse import EmailParseError, ParsedEmail, parse_email
 from tickets.channels.email_text import trim_quoted
 from tickets.models import Channel, InboundEmail, InboundStatus, Mailbox, Message, Ticket
@@ -133,6 +134,8 @@ def _file(inbound: InboundEmail, parsed: ParsedEmail, mailbox: Mailbox | None) -
     ):
         _file_as_copy(inbound, parsed)
         return
+    if _file_staff_email(inbound, parsed, mailbox):
+        return
     customer = customer_find_or_create(email=parsed.from_address, name=parsed.from_name)
     attachments, content_ids, refused = _attachments(parsed)
     # A subject alone is still a request ("Call me back"): file it with a line saying so.
@@ -227,6 +230,16 @@ def thread_for(parsed: ParsedEmail, customer: Customer, mailbox: Mailbox | None 
     subject or a +123 in our mailbox's address. A match counts only when the sender takes part in
     that ticket (requester, CC, or the requester's organization); a stranger answering a forwarded
     email opens a ticket of their own. From cannot be verified, so it never grants more than that."""
+    for pk in _candidates(parsed, mailbox):
+        ticket = Ticket.objects.select_related("requester", "merged_into").filter(pk=pk).first()
+        if ticket is not None and _takes_part(ticket, customer):
+            return ticket.merged_into or ticket
+    return None
+
+
+def _candidates(parsed: ParsedEmail, mailbox: Mailbox | None) -> list[int]:
+    """The tickets an email names, most telling first: those of the Message-IDs it answers, a [#123]
+    token in its subject, a support+123@ address of our mailbox."""
     candidates = []
     ids = [*parsed.in_reply_to, *reversed(parsed.references)]
     if ids:
@@ -243,11 +256,36 @@ def thread_for(parsed: ParsedEmail, customer: Customer, mailbox: Mailbox | None 
         candidates.extend(
             int(match.group(1)) for address in parsed.to + parsed.cc if (match := plus.match(address))
         )
-    for pk in candidates:
-        ticket = Ticket.objects.select_related("requester", "merged_into").filter(pk=pk).first()
-        if ticket is not None and _takes_part(ticket, customer):
-            return ticket.merged_into or ticket
-    return None
+    return candidates
+
+
+def _file_staff_email(inbound: InboundEmail, parsed: ParsedEmail, mailbox: Mailbox | None) -> bool:
+    """An agent answering a notification from their mail client: on a ticket they may work, the email
+    becomes an internal note saying who it claims to be from (From cannot be verified, so it never
+    speaks to the customer as the agent); True when filed so."""
+    agent = User.objects.filter(
+        email__iexact=parsed.from_address, is_active=True, role__in=DESK_ROLES
+    ).first()
+    if agent is None:
+        return False
+    visible = Ticket.objects.visible_to(agent).select_related("merged_into")
+    ticket = next(filter(None, (visible.filter(pk=pk).first() for pk in _candidates(parsed, mailbox))), None)
+    if ticket is None:
+        return False
+    ticket = ticket.merged_into or ticket
+    note = _(
+        "Emailed by %(name)s <%(address)s> (the sender cannot be verified; "
+        "reply from the desk to reach the customer):"
+    ) % {"name": agent.full_name or agent.email, "address": parsed.from_address}
+    message = message_add(
+        ticket=ticket,
+        body=f"{note}\n\n{parsed.text.strip() or parsed.subject}",
+        public=False,
+        channel=Channel.EMAIL,
+        metadata={"from": parsed.from_address, "staff_email": True},
+    )
+    inbound.status, inbound.ticket, inbound.ticket_message = InboundStatus.REPLY, ticket, message
+    return True
 
 
 def _takes_part(ticket: Ticket, customer: Customer) -> bool:

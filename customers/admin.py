@@ -5,7 +5,7 @@ from customers.models import Identity
 
 @admin.register(Identity)
 class IdentityAdmin(admin.ModelAdmin):
-    """How each customer is known on the messaging channels (Telegram user id, "<account>:<sender id>")."""
+    """How each customer is known on every channel: email addresses, phone numbers, messaging ids."""
 
     list_display = ["customer", "kind", "value", "display", "verified", "created_at"]
     list_filter = ["kind", "verified"]

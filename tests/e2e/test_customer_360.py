@@ -1,8 +1,11 @@
 """The whole customer in a real browser: the panel on a ticket, the 360° view, its channel filter,
-and a supervisor merging two duplicates (and undoing it)."""
+a supervisor merging two duplicates (and undoing it), and an admin exporting a customer's data and
+then erasing them."""
 
+import json
 import os
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -96,4 +99,36 @@ def test_a_supervisor_merges_two_duplicate_customers_and_undoes_it(page):
     page.get_by_role("button", name="Undo merge").click()
     expect(page.locator("#messages")).to_contain_text("The merge was undone")
     expect(page.get_by_test_id("open-tickets")).not_to_contain_text("Parcel lost")
+    assert page.problems == []
+
+
+def test_an_admin_exports_a_customer_and_then_erases_them(page, tmp_path):
+    admin = UserFactory(email="rasa@example.com", full_name="Rasa Petrauskienė", role="admin")
+    ruta = CustomerFactory(name="Rūta Jankauskienė", email="ruta@example.lt")
+    first = make_ticket(requester=ruta, subject="Sąskaita dvigubai", body="Nuskaičiavo du kartus.")
+    ticket_customer_reply(ticket=first, customer=ruta, body="Ar jau žinote?", channel=Channel.EMAIL)
+    second = make_ticket(requester=ruta, subject="Maršrutizatorius", body="Neveikia internetas.")
+
+    sign_in(page, admin.email)
+    page.goto(ruta.get_absolute_url())
+    with page.expect_download() as download:
+        page.get_by_test_id("gdpr-card").get_by_role("button", name="Export everything").click()
+    path = tmp_path / "export.zip"
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        tickets = json.loads(archive.read("tickets.json"))
+        assert json.loads(archive.read("customer.json"))["customer"]["name"] == "Rūta Jankauskienė"
+    assert {ticket["id"] for ticket in tickets} == {first.pk, second.pk}
+    texts = [message["body_text"] for ticket in tickets for message in ticket["messages"]]
+    assert sorted(texts) == sorted(["Nuskaičiavo du kartus.", "Ar jau žinote?", "Neveikia internetas."])
+
+    page.get_by_test_id("gdpr-card").get_by_role("link", name="Erase this customer…").click()
+    form = page.get_by_test_id("gdpr-erase-form")
+    form.get_by_label("Type the customer's number or name to confirm").fill(str(ruta.pk))
+    form.get_by_label("Reason").fill("Request by email of 24 November")
+    form.get_by_test_id("gdpr-erase").click()
+
+    expect(page).to_have_url(re.compile(rf"/desk/customers/{ruta.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Erased customer #{ruta.pk}")
+    expect(page.locator("body")).not_to_contain_text("Rūta")
     assert page.problems == []

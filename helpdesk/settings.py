@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "customers",
     "tickets",
     "backoffice",
+    "backoffice.billing",
+    "backoffice.rosters",
+    "backoffice.kb",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Models of the back office's billing (see issue 6)."""

@@ -1,0 +1,1 @@
+"""Models of the back office's kb (see issue 6)."""

@@ -1,0 +1,1 @@
+"""Models of the back office's rosters (see issue 6)."""

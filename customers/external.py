@@ -6,10 +6,10 @@ The fields read here are the contract with those models; when they land with oth
 them in this one module (a FieldError in the customer tests points here):
 - tickets.SatisfactionRating: ticket (FK), score (1-5), comment, created_at
 - tickets.NpsResponse: customer (FK), score (0-10), created_at
-- backoffice.Subscription: customer and/or organization (FK), plan (FK with `name`), status
-  (choices), created_at
-- backoffice.Invoice: customer and/or organization (FK), status ("open" until paid or voided),
-  due_on (date), amount_due (Decimal), currency
+- billing.Subscription: customer or organization (FK), plan (FK with `name`), status (choices;
+  "cancelled" ones are skipped), created_at
+- billing.Invoice: customer or organization (FK), status ("issued" or "overdue" while money is
+  owed), due_date (date), balance (Decimal, what is still owed), currency
 """
 
 from dataclasses import dataclass, field
@@ -23,9 +23,11 @@ from customers.models import Customer
 
 CSAT_MODEL = "tickets.SatisfactionRating"
 NPS_MODEL = "tickets.NpsResponse"
-SUBSCRIPTION_MODEL = "backoffice.Subscription"
-INVOICE_MODEL = "backoffice.Invoice"
-INVOICE_OPEN = "open"
+SUBSCRIPTION_MODEL = "billing.Subscription"
+INVOICE_MODEL = "billing.Invoice"
+INVOICE_OPEN = ("issued", "overdue")
+INVOICE_OVERDUE = "overdue"
+SUBSCRIPTION_ENDED = "cancelled"
 
 
 def installed_model(label: str):
@@ -111,14 +113,20 @@ def customer_billing(customer: Customer, *, today: date) -> Billing | None:
         return None
     subscription = (
         subscription_model.objects.filter(_billed_to(customer))
+        .exclude(status=SUBSCRIPTION_ENDED)
         .select_related("plan")
         .order_by("-created_at", "-pk")
         .first()
     )
-    open_invoices = invoice_model.objects.filter(_billed_to(customer), status=INVOICE_OPEN)
+    open_invoices = invoice_model.objects.filter(_billed_to(customer), status__in=INVOICE_OPEN)
     per_currency = list(
         open_invoices.values("currency")
-        .annotate(count=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)), owed=Sum("amount_due"))
+        .annotate(
+            count=Count("pk"),
+            # Overdue by the daily job, or already past due today before the job ran.
+            overdue=Count("pk", filter=Q(status=INVOICE_OVERDUE) | Q(due_date__lt=today)),
+            owed=Sum("balance"),
+        )
         .order_by("currency")
     )
     if subscription is None and not per_currency:

@@ -167,7 +167,9 @@ def ticket_customer_panel(ticket: Ticket, *, other_open: list[Ticket], now: date
     (those the agent may see)."""
     customer = ticket.requester
     return CustomerPanel(
-        lifetime_tickets=facts.lifetime_ticket_count(customer),
+        # Counted with the ticket by ticket_page_ticket when it could be; else one query here.
+        lifetime_tickets=getattr(ticket, "requester_lifetime_tickets", None)
+        or facts.lifetime_ticket_count(customer),
         open_tickets=facts.with_sla(other_open, now),
         consent_warnings=facts.consent_warnings(consent_state(customer)),
         billing=external.customer_billing(customer, today=timezone.localdate(now)),

@@ -8,6 +8,7 @@ dies mid-task leaves its message to be redelivered rather than lost.
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
@@ -40,6 +41,13 @@ BEAT_SCHEDULE = {
         "task": "tickets.tasks.chat_escalate",
         "schedule": 60.0,
         "options": {"expires": 50},
+    },
+    # Daily at 00:30 (the company's time zone): issued invoices past their due date become overdue and
+    # their owners' subscriptions past due. Idempotent, so a missed or repeated run is harmless.
+    "billing-mark-overdue": {
+        "task": "backoffice.billing.tasks.billing_mark_overdue",
+        "schedule": crontab(hour=0, minute=30),
+        "options": {"expires": 3600},
     },
 }
 

@@ -293,6 +293,9 @@ SOCIAL_SEND_MAX_RETRIES = env.int("SOCIAL_SEND_MAX_RETRIES", default=5)
 CONTACT_FORM_FRAME_ANCESTORS = env.list("CONTACT_FORM_FRAME_ANCESTORS", default=["'self'"])
 CONTACT_FORM_RATE = env.int("CONTACT_FORM_RATE", default=5)
 CONTACT_FORM_WINDOW = env.int("CONTACT_FORM_WINDOW", default=600)
+# Rosters: the staffing view flags an hour as understaffed above this many expected tickets per agent.
+ROSTER_TICKETS_PER_AGENT_HOUR = env.float("ROSTER_TICKETS_PER_AGENT_HOUR", default=4.0)
+
 # Live chat: when agents take chats ("mon-fri 08:00-18:00, sat 10:00-14:00" in TIME_ZONE; empty means
 # always), and after how many minutes without an agent's answer a chat continues by email.
 CHAT_HOURS = env.str("CHAT_HOURS", default="")

@@ -94,3 +94,18 @@
 
   document.addEventListener("DOMContentLoaded", showBulkInput);
 })();
+
+// Knowledge base: put an article's link or text into the reply at the cursor (the button's
+// htmx request records the use on the ticket).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-kb-insert]");
+  const body = document.querySelector(".reply-form textarea");
+  if (!button || !body) return;
+  const data = button.dataset;
+  const text = data.kbInsert === "link" ? `${data.kbTitle}: ${data.kbUrl}` : data.kbText;
+  const start = body.selectionStart ?? body.value.length;
+  const before = body.value.slice(0, start);
+  const spacer = before && !before.endsWith("\n") ? "\n" : "";
+  body.value = `${before}${spacer}${text}\n${body.value.slice(body.selectionEnd ?? start)}`;
+  body.focus();
+});

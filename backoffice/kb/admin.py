@@ -1,0 +1,53 @@
+"""The KB in the admin: for configuration and support; writing happens at /backoffice/kb/."""
+
+from django.contrib import admin
+
+from backoffice.kb.models import Article, ArticleTranslation, ArticleUse, ArticleVersion, Category, KbTag
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(KbTag)
+class KbTagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+class TranslationInline(admin.TabularInline):
+    model = ArticleTranslation
+    fields = ["language", "title", "slug", "status", "view_count", "helpful_yes", "helpful_no"]
+    readonly_fields = fields  # edits go through the editor, which sanitises and keeps versions
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "category", "visibility", "author", "updated_at"]
+    list_filter = ["visibility", "category"]
+    raw_id_fields = ["author", "reviewers"]
+    inlines = [TranslationInline]
+
+
+@admin.register(ArticleVersion)
+class ArticleVersionAdmin(admin.ModelAdmin):
+    list_display = ["translation", "number", "author", "created_at"]
+    readonly_fields = [
+        "translation",
+        "number",
+        "title",
+        "body_html",
+        "body_text",
+        "author",
+        "created_at",
+        "note",
+    ]
+
+
+@admin.register(ArticleUse)
+class ArticleUseAdmin(admin.ModelAdmin):
+    list_display = ["article", "ticket", "by", "kind", "at"]
+    raw_id_fields = ["article", "translation", "ticket", "by"]

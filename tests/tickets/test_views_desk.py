@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.factories import CustomerFactory, TeamFactory, UserFactory, make_ticket
 from tickets.models import Macro, Message, SavedView, Status, Ticket
+from tickets.selectors import TIMELINE_RECENT
 from tickets.services import ticket_reply
 
 QUEUES = ["mine", "unassigned", "open", "pending", "solved"]
@@ -99,14 +100,17 @@ def test_htmx_refresh_returns_only_the_rows(desk, ticket):
 def test_the_ticket_page_renders_in_a_bounded_number_of_queries(
     desk, ticket, ona, django_assert_max_num_queries
 ):
-    for number in range(40):
+    for number in range(TIMELINE_RECENT + 10):
         ticket_reply(ticket=ticket, by=ona, body=f"Reply {number}")
 
     with django_assert_max_num_queries(20):
         response = desk.get(f"/desk/tickets/{ticket.pk}/")
 
     assert response.status_code == 200
-    assert response.content.decode().count('class="entry message-entry') == 41
+    # The first message, then the newest TIMELINE_RECENT entries; "show all" has the rest.
+    page = response.content.decode()
+    assert page.count('class="entry message-entry') == 1 + TIMELINE_RECENT
+    assert 'data-testid="show-all"' in page
 
 
 def test_searching_a_number_jumps_to_the_ticket(desk, ticket):

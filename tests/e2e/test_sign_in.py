@@ -25,6 +25,7 @@ def test_an_agent_signs_in_lands_on_the_desk_and_switches_to_lithuanian(page):
     expect(page.get_by_role("heading", level=1)).to_contain_text("My open tickets")
     expect(page.locator(".whoami")).to_contain_text("Jānis")
 
+    page.wait_for_load_state("load")  # app.js binds the switcher when it runs; a change before is lost
     page.select_option("#language-select", "lt")  # the switcher submits itself on change
     expect(page.locator("html")).to_have_attribute("lang", "lt")
     expect(page).to_have_url(re.compile(r"/desk/$"))

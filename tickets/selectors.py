@@ -239,6 +239,8 @@ def ticket_page_ticket(user: User, pk: int) -> Ticket:
         )
         .prefetch_related("tags", "followers", related)
         .annotate(requester_lifetime_tickets=Subquery(lifetime))
+        # A long ticket's search vector is large, and the page never shows it.
+        .defer("search_vector")
     )
     return ticket_for_user(user, pk, queryset=queryset)
 

@@ -97,14 +97,6 @@ class Billing:
         return self.overdue_invoices > 0
 
 
-def _billed_to(customer: Customer) -> Q:
-    # An institutional customer's account is usually the organization's.
-    owner = Q(customer=customer)
-    if customer.organization_id:
-        owner |= Q(organization_id=customer.organization_id)
-    return owner
-
-
 def customer_billing(customer: Customer, *, today: date) -> Billing | None:
     """The customer's (or their organization's) plan, subscription and invoices; None while the
     back office has no billing models, or has nothing for this customer."""
@@ -112,13 +104,13 @@ def customer_billing(customer: Customer, *, today: date) -> Billing | None:
     if subscription_model is None or invoice_model is None:
         return None
     subscription = (
-        subscription_model.objects.filter(_billed_to(customer))
+        subscription_model.objects.filter(subscription_model.account_of(customer))
         .exclude(status=SUBSCRIPTION_ENDED)
         .select_related("plan")
         .order_by("-created_at", "-pk")
         .first()
     )
-    open_invoices = invoice_model.objects.filter(_billed_to(customer), status__in=INVOICE_OPEN)
+    open_invoices = invoice_model.objects.filter(invoice_model.account_of(customer), status__in=INVOICE_OPEN)
     per_currency = list(
         open_invoices.values("currency")
         .annotate(

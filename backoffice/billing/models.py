@@ -28,6 +28,43 @@ ONE_OWNER = Q(customer__isnull=False, organization__isnull=True) | Q(
 )
 
 
+class AccountOwned(models.Model):
+    """Belongs to the account of a customer or of an organization (subscriptions, invoices, credit
+    notes); the concrete models say which of the two must be set (ONE_OWNER)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    organization = models.ForeignKey(
+        "customers.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owner(self):
+        return self.customer or self.organization
+
+    @staticmethod
+    def account_of(customer) -> Q:
+        """The customer's own rows and their organization's (a customer inherits its account)."""
+        owner = Q(customer=customer)
+        if customer.organization_id:
+            owner |= Q(organization_id=customer.organization_id)
+        return owner
+
+
 class BillingPeriod(models.TextChoices):
     MONTH = "month", _("Monthly")
     YEAR = "year", _("Yearly")
@@ -71,25 +108,9 @@ class SubscriptionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Subscription(models.Model):
+class Subscription(AccountOwned):
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="subscriptions"
-    )
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="subscriptions",
-    )
-    organization = models.ForeignKey(
-        "customers.Organization",
-        verbose_name=_("organization"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="subscriptions",
     )
     start_date = models.DateField(_("start date"))
     renewal_date = models.DateField(_("renewal date"))
@@ -106,10 +127,6 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.owner}"
-
-    @property
-    def owner(self):
-        return self.customer or self.organization
 
 
 class InvoiceStatus(models.TextChoices):
@@ -132,30 +149,10 @@ class InvoiceQuerySet(models.QuerySet):
         return self.filter(status=InvoiceStatus.OVERDUE)
 
     def billed_to(self, customer) -> "InvoiceQuerySet":
-        """The customer's own invoices and their organization's (a customer inherits its account)."""
-        owner = Q(customer=customer)
-        if customer.organization_id:
-            owner |= Q(organization_id=customer.organization_id)
-        return self.filter(owner)
+        return self.filter(AccountOwned.account_of(customer))
 
 
-class Invoice(models.Model):
-    customer = models.ForeignKey(
-        "customers.Customer",
-        verbose_name=_("customer"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="invoices",
-    )
-    organization = models.ForeignKey(
-        "customers.Organization",
-        verbose_name=_("organization"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="invoices",
-    )
+class Invoice(AccountOwned):
     subscription = models.ForeignKey(
         Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
     )
@@ -197,10 +194,6 @@ class Invoice(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("backoffice:billing:invoice", args=[self.pk])
-
-    @property
-    def owner(self):
-        return self.customer or self.organization
 
     @property
     def is_draft(self) -> bool:
@@ -280,17 +273,13 @@ class CreditNoteStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class CreditNote(models.Model):
+class CreditNote(AccountOwned):
     """Money given back: against an invoice (reduces its balance) or, without one, on the account of
     a customer or organization (goodwill credit, applied by hand to a later invoice). A goodwill
     credit proposed from a ticket above the agent's limit waits for a supervisor's approval."""
 
     invoice = models.ForeignKey(
         Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
-    )
-    customer = models.ForeignKey("customers.Customer", null=True, blank=True, on_delete=models.PROTECT)
-    organization = models.ForeignKey(
-        "customers.Organization", null=True, blank=True, on_delete=models.PROTECT
     )
     amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))])
     currency = models.CharField(_("currency"), max_length=3, validators=[currency_code])

@@ -297,7 +297,8 @@ CONTACT_FORM_WINDOW = env.int("CONTACT_FORM_WINDOW", default=600)
 ROSTER_TICKETS_PER_AGENT_HOUR = env.float("ROSTER_TICKETS_PER_AGENT_HOUR", default=4.0)
 
 # Live chat: when agents take chats ("mon-fri 08:00-18:00, sat 10:00-14:00" in TIME_ZONE; empty means
-# always), and after how many minutes without an agent's answer a chat continues by email.
+# the chat team's business calendar, or always without one), and after how many minutes without an
+# agent's answer a chat continues by email.
 CHAT_HOURS = env.str("CHAT_HOURS", default="")
 try:
     parse_weekly_hours(CHAT_HOURS)  # a typo stops the start here, rather than every chat later

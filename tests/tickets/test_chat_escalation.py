@@ -157,7 +157,7 @@ def test_outside_chat_hours_a_chat_starts_as_an_email_conversation(db, mailbox, 
     assert chat_escalate_due(now=sunday + timedelta(hours=1)) == 0  # no transcript for a lone message
 
 
-def test_chat_hours_are_read_in_the_helpdesks_time_zone(settings):
+def test_chat_hours_are_read_in_the_helpdesks_time_zone(db, settings):
     settings.CHAT_HOURS = "mon-fri 08:00-18:00"
     monday_morning = datetime(2025, 6, 2, 8, 30, tzinfo=VILNIUS)
 
@@ -237,3 +237,28 @@ def test_a_ticket_page_of_another_channel_asks_nothing_about_chats(chat, django_
 
 def test_a_chat_goes_to_the_team_of_the_mailbox_it_would_continue_on(chat, mailbox):
     assert chat.ticket.team == mailbox.team
+
+
+def test_without_chat_hours_the_business_calendar_decides_holidays_included(db, mailbox, settings):
+    from datetime import time
+
+    from backoffice.rosters.models import BusinessCalendar, WeeklyHours
+
+    settings.CHAT_HOURS = ""
+    calendar = BusinessCalendar.objects.create(
+        name="Vilnius", time_zone="Europe/Vilnius", is_default=True, holiday_country="LT"
+    )
+    for weekday in range(5):
+        WeeklyHours.objects.create(calendar=calendar, weekday=weekday, opens=time(8), closes=time(17))
+    vilnius = ZoneInfo("Europe/Vilnius")
+
+    assert chat_hours_open(now=datetime(2026, 11, 23, 10, 0, tzinfo=vilnius))  # a Monday
+    assert not chat_hours_open(now=datetime(2026, 11, 23, 18, 0, tzinfo=vilnius))
+    assert not chat_hours_open(now=datetime(2026, 11, 28, 10, 0, tzinfo=vilnius))  # a Saturday
+    assert not chat_hours_open(now=datetime(2026, 12, 24, 10, 0, tzinfo=vilnius))  # Christmas Eve, LT
+
+
+def test_without_chat_hours_or_a_calendar_chat_is_always_open(db, mailbox, settings):
+    settings.CHAT_HOURS = ""
+
+    assert chat_hours_open(now=datetime(2026, 11, 28, 3, 0, tzinfo=ZoneInfo("Europe/Vilnius")))

@@ -52,8 +52,19 @@ def _token_hash(token: str) -> str:
 
 
 def chat_hours_open(*, now: datetime | None = None) -> bool:
-    """Whether agents take chats now (CHAT_HOURS, in TIME_ZONE; empty means always)."""
-    return is_open(parse_weekly_hours(settings.CHAT_HOURS), timezone.localtime(now or timezone.now()))
+    """Whether agents take chats now: CHAT_HOURS (in TIME_ZONE) when set; else the business calendar
+    of the team that takes chats (or the default calendar), holidays included; else always."""
+    now = now or timezone.now()
+    if settings.CHAT_HOURS:
+        return is_open(parse_weekly_hours(settings.CHAT_HOURS), timezone.localtime(now))
+    from backoffice.rosters.business_hours import business_minutes_between  # rosters reads tickets
+    from backoffice.rosters.selectors import calendar_for_team
+
+    mailbox = default_mailbox()
+    calendar = calendar_for_team(mailbox.team if mailbox else None)
+    if calendar is None or not calendar.hours.exists():
+        return True
+    return business_minutes_between(calendar, now, now + timedelta(minutes=1)) > 0
 
 
 def _clean_body(body: str) -> str:

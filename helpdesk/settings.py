@@ -295,6 +295,8 @@ CONTACT_FORM_RATE = env.int("CONTACT_FORM_RATE", default=5)
 CONTACT_FORM_WINDOW = env.int("CONTACT_FORM_WINDOW", default=600)
 # Rosters: the staffing view flags an hour as understaffed above this many expected tickets per agent.
 ROSTER_TICKETS_PER_AGENT_HOUR = env.float("ROSTER_TICKETS_PER_AGENT_HOUR", default=4.0)
+# Billing: the goodwill credit an agent may give without approval when their profile sets no limit.
+GOODWILL_DEFAULT_LIMIT = env.str("GOODWILL_DEFAULT_LIMIT", default="50.00")
 
 # Live chat: when agents take chats ("mon-fri 08:00-18:00, sat 10:00-14:00" in TIME_ZONE; empty means
 # the chat team's business calendar, or always without one), and after how many minutes without an

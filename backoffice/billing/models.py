@@ -89,6 +89,19 @@ class Plan(models.Model):
     )
     # Hourly and prepaid-hours plans turn logged support time into money (time billing, later).
     kind = models.CharField(_("kind"), max_length=16, choices=PlanKind.choices, default=PlanKind.FLAT)
+    # Prepaid-hours plans: hours bought with each period's price; billable time draws them down.
+    included_hours = models.DecimalField(
+        _("included hours per period"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    # Prepaid-hours plans: the price of an hour beyond the prepaid balance.
+    hourly_rate = models.DecimalField(
+        _("price per extra hour"), **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -117,6 +130,11 @@ class Subscription(AccountOwned):
     status = models.CharField(
         _("status"), max_length=10, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
     )
+    # Prepaid-hours plans: minutes still available (topped up at each renewal, drawn down by time).
+    prepaid_minutes = models.IntegerField(_("prepaid minutes left"), default=0)
+    # Cancelled at the next renewal date instead of at once.
+    cancel_at_renewal = models.BooleanField(_("cancel at renewal"), default=False)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -166,6 +184,8 @@ class Invoice(AccountOwned):
     payment_terms_days = models.PositiveSmallIntegerField(
         _("payment terms (days)"), default=14, validators=[MaxValueValidator(365)]
     )
+    # Subscription invoices: the first day of the period billed; one invoice per period.
+    period_start = models.DateField(_("period start"), null=True, blank=True)
     issue_date = models.DateField(_("issue date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     # Copies of money.invoice_amounts(), refreshed by every service that changes them.
@@ -186,7 +206,14 @@ class Invoice(AccountOwned):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=ONE_OWNER, name="invoice_one_owner")]
+        constraints = [
+            models.CheckConstraint(condition=ONE_OWNER, name="invoice_one_owner"),
+            models.UniqueConstraint(
+                fields=["subscription", "period_start"],
+                condition=Q(period_start__isnull=False) & ~Q(status="void"),
+                name="invoice_one_per_period",
+            ),
+        ]
         indexes = [models.Index(fields=["status", "due_date"], name="invoice_status_due_idx")]
 
     def __str__(self) -> str:
@@ -327,6 +354,12 @@ class TimeEntry(models.Model):
     invoice_line = models.ForeignKey(
         InvoiceLine, null=True, blank=True, on_delete=models.SET_NULL, related_name="time_entries"
     )
+    # Prepaid-hours plans: the subscription whose balance this entry drew down, and by how much; the
+    # rest of a billable entry (when the balance ran out) is billed at the plan's hourly rate.
+    prepaid_subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="drawn_time"
+    )
+    prepaid_minutes = models.PositiveIntegerField(_("prepaid minutes drawn"), default=0)
 
     class Meta:
         verbose_name = _("time entry")
@@ -342,3 +375,19 @@ class TimeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes} min"
+
+
+class RunningTimer(models.Model):
+    """An agent's start/stop clock on a ticket; stopping it logs a TimeEntry and deletes the row."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="running_timers")
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("running timer")
+        verbose_name_plural = _("running timers")
+        constraints = [models.UniqueConstraint(fields=["ticket", "agent"], name="one_timer_per_agent_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} · {self.ticket_id}"

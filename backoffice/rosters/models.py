@@ -2,11 +2,13 @@
 and business-hours calendars (see issue 6 and the README's "Back office: rosters" section)."""
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
 
 import holidays as holidays_lib
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +63,16 @@ class AgentProfile(models.Model):
     time_zone = models.CharField(_("working time zone"), max_length=64, choices=TIME_ZONES, default="UTC")
     # Set by the agent or a supervisor; routing (a later issue) skips paused agents.
     assignment_paused = models.BooleanField(_("auto-assignment paused"), default=False)
+    # The largest goodwill credit the agent may give without a supervisor's approval; empty means
+    # settings.GOODWILL_DEFAULT_LIMIT.
+    goodwill_limit = models.DecimalField(
+        _("goodwill credit limit"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
 
     class Meta:
         verbose_name = _("agent profile")

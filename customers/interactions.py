@@ -87,16 +87,20 @@ def _after(rows: QuerySet, position: tuple[datetime, int, int] | None, rank: int
     return rows.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
 
 
-def _messages(customer: Customer, visible: QuerySet, channel: str) -> QuerySet:
+def _with_has_earlier(messages: QuerySet) -> QuerySet:
     earlier = Message.objects.filter(ticket=OuterRef("ticket"), created_at__lt=OuterRef("created_at"))
+    return messages.annotate(has_earlier=Exists(earlier))  # False: the message opened its ticket
+
+
+def _messages(customer: Customer, requested: list[int], copied: list[int], channel: str) -> QuerySet:
     messages = (
-        Message.objects.filter(ticket__in=visible)
-        .filter(Q(ticket__requester=customer) | Q(author_customer=customer))
+        _with_has_earlier(
+            Message.objects.filter(
+                Q(ticket_id__in=requested) | Q(ticket_id__in=copied, author_customer=customer)
+            )
+        )
         .filter(Q(public=True) | Q(channel=Channel.PHONE))
-        .annotate(has_earlier=Exists(earlier))  # False: the message opened its ticket
         .exclude(channel=Channel.CHAT, has_earlier=True)
-        .select_related("ticket", "author_user")
-        .defer("body_html", "ticket__search_vector")
     )
     return messages.filter(channel=channel) if channel else messages
 
@@ -108,21 +112,26 @@ def customer_interactions(
     if channel not in dict(channel_choices()):
         channel = ""
     position = decode_cursor(cursor) if cursor else None
-    # Their tickets' ids first, each list from its own index: "requester OR cc" in one query would
-    # join the CC table against every ticket.
-    theirs = set(Ticket.objects.filter(requester=customer).values_list("pk", flat=True))
-    theirs |= set(Ticket.ccs.through.objects.filter(customer=customer).values_list("ticket_id", flat=True))
-    visible = Ticket.objects.visible_to(user).filter(pk__in=theirs).values("pk")
+    # The visible tickets they asked and those they are copied on, each list from its own index:
+    # "requester OR cc" in one query would join the CC table against every ticket.
+    visible = Ticket.objects.visible_to(user)
+    requested = list(visible.filter(requester=customer).values_list("pk", flat=True))
+    copied = list(visible.filter(ccs=customer).exclude(requester=customer).values_list("pk", flat=True))
     entries: list[Interaction] = []
     if channel != RATINGS:
-        rows = _after(_messages(customer, visible, channel), position, MESSAGE_RANK)
-        entries += [
-            Interaction(MESSAGE_RANK, row.created_at, row.pk, message=row)
-            for row in rows.order_by("-created_at", "-pk")[: PAGE_SIZE + 1]
-        ]
+        # The page's ids from the messages alone, then those rows with their tickets and authors:
+        # joining first would carry every message of a long-standing customer through the sort.
+        newest = _after(_messages(customer, requested, copied, channel), position, MESSAGE_RANK)
+        page_ids = newest.order_by("-created_at", "-pk").values("pk")[: PAGE_SIZE + 1]
+        rows = (
+            _with_has_earlier(Message.objects.filter(pk__in=page_ids))
+            .select_related("ticket", "author_user")
+            .defer("body_html", "ticket__search_vector")
+        )
+        entries += [Interaction(MESSAGE_RANK, row.created_at, row.pk, message=row) for row in rows]
     ratings = external.ratings_for_timeline(customer) if channel in ("", RATINGS) else None
     if ratings is not None:
-        rows = _after(ratings.filter(ticket__in=visible), position, RATING_RANK)
+        rows = _after(ratings.filter(ticket_id__in=requested + copied), position, RATING_RANK)
         entries += [
             Interaction(RATING_RANK, row.created_at, row.pk, rating=row)
             for row in rows.order_by("-created_at", "-pk")[: PAGE_SIZE + 1]

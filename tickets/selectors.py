@@ -167,7 +167,7 @@ def page_after(tickets: QuerySet, cursor: str | None) -> tuple[list[Ticket], str
 
 
 # The ticket page shows the first message and the newest entries; "show all" lifts the limit.
-TIMELINE_RECENT = 50
+TIMELINE_RECENT = 30
 
 
 @dataclass
@@ -257,13 +257,20 @@ class SidebarEntry:
 def desk_sidebar(user: User, *, with_counts: bool = True) -> list[SidebarEntry]:
     """Every queue and saved view of the user; with counts (capped, one query each) on list pages."""
     entries = []
+    # Querysets are only built for counting: the ticket page lists the queues without counts.
     for built_in in BUILT_IN_QUEUES:
-        tickets = queue_tickets(user, built_in.key)
-        count, capped = cached_capped_count(user, built_in.key, tickets) if with_counts else (None, False)
+        count, capped = (
+            cached_capped_count(user, built_in.key, queue_tickets(user, built_in.key))
+            if with_counts
+            else (None, False)
+        )
         entries.append(SidebarEntry(built_in.key, str(built_in.label), count, capped))
     for view in saved_views_for(user):
         key = f"saved-{view.pk}"
-        tickets = apply_view_filters(Ticket.objects.visible_to(user), view.filters)
-        count, capped = cached_capped_count(user, key, tickets) if with_counts else (None, False)
+        count, capped = (
+            cached_capped_count(user, key, apply_view_filters(Ticket.objects.visible_to(user), view.filters))
+            if with_counts
+            else (None, False)
+        )
         entries.append(SidebarEntry(key, view.name, count, capped, shared=view.shared))
     return entries

@@ -1,8 +1,11 @@
-"""Template filters for the desk: readable, translated names for activity fields and values."""
+"""Template filters for the desk: readable, translated names for activity fields and values, and\ntimestamps."""
 
 from functools import lru_cache
 
 from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -44,3 +47,13 @@ def value_label(value: str, field: str) -> str:
 def _translated_label(language: str, field: str, value: str) -> str:
     # Lists show these on every row: translate each (language, value) once per process.
     return str(VALUE_LABELS.get(field, {}).get(value, value))
+
+
+@register.simple_tag
+def timestamp(moment):
+    """`<time>` with the machine-readable moment and the short local date and time: what
+    `|date:'c'` and `|date:"SHORT_DATETIME_FORMAT"` give, converting once (timelines show dozens)."""
+    local = localtime(moment)
+    return format_html(
+        '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "SHORT_DATETIME_FORMAT")
+    )

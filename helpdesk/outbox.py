@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class OutboxHandler:
     name: str
-    event: str
+    events: tuple[str, ...]
     queue: str
     func: Callable[[OutboxEvent], None]
 
@@ -39,8 +39,9 @@ _handlers_by_event: dict[str, list[OutboxHandler]] = defaultdict(list)
 _handlers_by_name: dict[str, OutboxHandler] = {}
 
 
-def outbox_handler(event: str, *, queue: str = "default") -> Callable:
-    """Register `func(event: OutboxEvent)` to run in a worker, once, for every `event` published.
+def outbox_handler(*events: str, queue: str = "default") -> Callable:
+    """Register `func(event: OutboxEvent)` to run in a worker, once, for every one of `events`
+    published (one function may follow several events, e.g. everything that moves an SLA deadline).
 
     The function runs inside a transaction with its idempotency row, so its database writes
     happen exactly once; side effects outside the database must tolerate a retry.
@@ -50,11 +51,12 @@ def outbox_handler(event: str, *, queue: str = "default") -> Callable:
 
     def register(func: Callable[[OutboxEvent], None]) -> Callable[[OutboxEvent], None]:
         handler = OutboxHandler(
-            name=f"{func.__module__}.{func.__qualname__}", event=event, queue=queue, func=func
+            name=f"{func.__module__}.{func.__qualname__}", events=events, queue=queue, func=func
         )
         if handler.name not in _handlers_by_name:
             _handlers_by_name[handler.name] = handler
-            _handlers_by_event[event].append(handler)
+            for event in events:
+                _handlers_by_event[event].append(handler)
         return func
 
     return register

@@ -21,6 +21,7 @@ from tickets.models import (
     SocialKind,
     Tag,
 )
+from tickets.sla import admin as sla_admin  # noqa: F401 (registers the SLA policies)
 
 
 @admin.register(Mailbox)

@@ -195,7 +195,11 @@ class SavedViewForm(forms.Form):
     updated_before = DateTimeField(label=_("Updated before"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"),
-        choices=[("updated", _("Last update, newest first")), ("created", _("Creation, newest first"))],
+        choices=[
+            ("updated", _("Last update, newest first")),
+            ("created", _("Creation, newest first")),
+            ("breach", _("Time to SLA breach, soonest first")),
+        ],
         required=False,
     )
 

@@ -5,6 +5,7 @@ from helpdesk.outbox import outbox_handler
 from tickets.channels.auto_reply import acknowledge_new_ticket
 from tickets.channels.social import social_reply_queue
 from tickets.models import Channel, Ticket
+from tickets.sla.engine import sla_recompute
 from tickets.tasks import email_deliver_task, social_deliver_task
 
 
@@ -40,3 +41,21 @@ def email_acknowledgement_enqueue(event: OutboxEvent) -> None:
         acknowledgement = acknowledge_new_ticket(event.payload["ticket_id"])
         if acknowledgement is not None:
             email_deliver_task.apply_async(args=[acknowledgement.pk], queue="notify")
+
+
+# Everything that can move an SLA deadline: a new ticket, a reply either way, a change of priority,
+# type, team or status, a merge or split. The recompute reads the ticket as it is now (idempotent).
+@outbox_handler(
+    "ticket.created",
+    "ticket.replied",
+    "ticket.customer_replied",
+    "ticket.call_logged",
+    "ticket.updated",
+    "ticket.split",
+    "ticket.merged",
+    queue="sla",
+)
+def sla_recompute_on_change(event: OutboxEvent) -> None:
+    for key in ("ticket_id", "source_id", "target_id"):
+        if key in event.payload:
+            sla_recompute(ticket_id=event.payload[key], now=event.created_at)

@@ -33,11 +33,21 @@ BUILT_IN_QUEUES = [
     Queue("pending", _("Pending")),
     Queue("solved", _("Recently solved")),
 ]
-# Orders a saved view may use; each is a descending timestamp then id, backed by an index.
+# Orders a list may use; each is a timestamp then id, backed by an index. "breach" lists only the
+# tickets with a running SLA deadline, the soonest first.
 SORTS = {
     "updated": ("-updated_at", "-id"),
     "created": ("-created_at", "-id"),
+    "breach": ("sla_due_at", "id"),
 }
+
+
+def sorted_tickets(tickets: QuerySet, sort: str | None) -> QuerySet:
+    if sort == "breach":
+        tickets = tickets.filter(sla_due_at__isnull=False)
+    return tickets.order_by(*SORTS.get(sort, SORTS["updated"]))
+
+
 # Filters a saved view may use: name -> lookup on Ticket.
 VIEW_FILTERS = {
     "status": "status__in",
@@ -55,8 +65,9 @@ VIEW_FILTERS = {
 }
 
 
-def queue_tickets(user: User, key: str) -> QuerySet:
-    """The tickets of a built-in queue or saved view (`saved-<id>`), sorted newest change first.
+def queue_tickets(user: User, key: str, sort: str | None = None) -> QuerySet:
+    """The tickets of a built-in queue or saved view (`saved-<id>`), sorted by `sort` (one of SORTS;
+    by default the view's own order, else the newest change first).
 
     Raises KeyError for an unknown queue."""
     visible = Ticket.objects.visible_to(user)
@@ -74,10 +85,10 @@ def queue_tickets(user: User, key: str) -> QuerySet:
     elif key.startswith("saved-"):
         view = saved_views_for(user).get(pk=int(key.removeprefix("saved-")))
         tickets = apply_view_filters(visible, view.filters)
-        return tickets.order_by(*SORTS.get(view.filters.get("sort"), SORTS["updated"]))
+        return sorted_tickets(tickets, sort or view.filters.get("sort"))
     else:
         raise KeyError(key)
-    return tickets.order_by(*SORTS["updated"])
+    return sorted_tickets(tickets, sort)
 
 
 def apply_view_filters(tickets: QuerySet, filters: dict) -> QuerySet:
@@ -149,13 +160,17 @@ def sort_field_of(tickets: QuerySet) -> str:
 
 
 def page_after(tickets: QuerySet, cursor: str | None) -> tuple[list[Ticket], str | None]:
-    """One page of `tickets` (sorted by a descending timestamp, then id) after `cursor`."""
+    """One page of `tickets` (sorted by a timestamp, then id, both the same way) after `cursor`."""
     field = sort_field_of(tickets)
+    descending = tickets.query.order_by[0].startswith("-")
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         value, pk = position
         # "<= value" lets the index scan start at the cursor; the exclusion drops the rows already shown.
-        tickets = tickets.filter(**{f"{field}__lte": value}).exclude(**{field: value, "pk__gte": pk})
+        if descending:
+            tickets = tickets.filter(**{f"{field}__lte": value}).exclude(**{field: value, "pk__gte": pk})
+        else:
+            tickets = tickets.filter(**{f"{field}__gte": value}).exclude(**{field: value, "pk__lte": pk})
     rows = list(
         tickets.select_related("requester", "assignee", "team").prefetch_related("tags")[: PAGE_SIZE + 1]
     )
@@ -235,7 +250,12 @@ def ticket_page_ticket(user: User, pk: int) -> Ticket:
     )
     queryset = (
         Ticket.objects.select_related(
-            "requester", "requester__organization__account_manager", "assignee", "team", "merged_into"
+            "requester",
+            "requester__organization__account_manager",
+            "assignee",
+            "team",
+            "merged_into",
+            "sla_policy",
         )
         .prefetch_related("tags", "followers", related)
         .annotate(requester_lifetime_tickets=Subquery(lifetime))

@@ -3,12 +3,14 @@
 from celery import shared_task
 from django.conf import settings
 from django.db import DatabaseError
+from django.utils import timezone
 
 from tickets.channels.chat import chat_escalate_due
 from tickets.channels.email_out import email_deliver
 from tickets.channels.imap import imap_poll
 from tickets.channels.social import SendError, social_deliver
 from tickets.models import ImapSource
+from tickets.sla.engine import sla_sweep
 
 
 @shared_task(
@@ -82,3 +84,9 @@ def social_deliver_task(self, message_id: int) -> str:
 def chat_escalate_task() -> int:
     """Chats unanswered too long, or left by their visitor, continue by email (idempotent)."""
     return chat_escalate_due()
+
+
+@shared_task(name="tickets.tasks.sla_sweep")
+def sla_sweep_task() -> int:
+    """Fire the SLA warnings and breaches that have come (each once; see tickets/sla/engine.py)."""
+    return sla_sweep(now=timezone.now())

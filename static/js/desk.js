@@ -109,3 +109,23 @@ document.addEventListener("click", (event) => {
   body.value = `${before}${spacer}${text}\n${body.value.slice(body.selectionEnd ?? start)}`;
   body.focus();
 });
+
+// SLA countdowns: every second, each <time data-countdown> shows H:MM left (or −H:MM overdue) and
+// its state class, the same format the server renders. Rows swapped in by htmx are found each tick.
+(() => {
+  const AT_RISK_MS = 3600 * 1000;
+  function render(element, now) {
+    const left = Date.parse(element.getAttribute("datetime")) - now;
+    const minutes = Math.floor(Math.abs(left) / 60000);
+    const text = `${left < 0 ? "−" : ""}${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}`;
+    if (element.textContent !== text) element.textContent = text;
+    element.classList.toggle("sla-breached", left <= 0);
+    element.classList.toggle("sla-at-risk", left > 0 && left < AT_RISK_MS);
+    element.classList.toggle("sla-on-track", left >= AT_RISK_MS);
+  }
+  function tick() {
+    const now = Date.now();
+    document.querySelectorAll("time[data-countdown]").forEach((element) => render(element, now));
+  }
+  setInterval(tick, 1000);
+})();

@@ -24,6 +24,7 @@ from tickets.models.core import (
 )
 from tickets.models.email import InboundEmail, InboundStatus, Mailbox
 from tickets.models.imap import ImapAuth, ImapSecurity, ImapSource
+from tickets.models.sla import SlaEvent, SlaEventKind, SlaMetric, SlaPolicy
 from tickets.models.social import SocialAccount, SocialKind
 
 __all__ = [
@@ -45,6 +46,10 @@ __all__ = [
     "Message",
     "Priority",
     "SavedView",
+    "SlaEvent",
+    "SlaEventKind",
+    "SlaMetric",
+    "SlaPolicy",
     "SocialAccount",
     "SocialKind",
     "Status",

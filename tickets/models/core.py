@@ -157,6 +157,18 @@ class Ticket(models.Model):
     first_response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     next_response_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
     resolution_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The SLA engine's bookkeeping (tickets/sla/): the policy that matched, since when the clocks are
+    # paused and how many (business) minutes pauses took so far, since when a customer message waits
+    # for an answer, and when the sweep must next look at this ticket (a warning or a deadline).
+    sla_policy = models.ForeignKey(
+        "tickets.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    sla_paused_at = models.DateTimeField(null=True, blank=True)
+    sla_paused_minutes = models.PositiveIntegerField(default=0)
+    awaiting_reply_since = models.DateTimeField(null=True, blank=True)
+    sla_next_check_at = models.DateTimeField(null=True, blank=True)
+    # The earliest running deadline, for views sorted by time to breach.
+    sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True)
     # The newest public message: a reply written before it was seen is a collision.
     last_public_message_id = models.BigIntegerField(null=True, blank=True)
     # PostgreSQL full-text over subject, requester and messages (see tickets/search.py).
@@ -178,6 +190,15 @@ class Ticket(models.Model):
             models.Index(fields=["organization", "-created_at", "-id"], name="ticket_organization_idx"),
             models.Index(
                 fields=["-solved_at", "-id"], name="ticket_solved_idx", condition=Q(status="solved")
+            ),
+            # The SLA sweep reads only what is due: a range scan over the tickets with a next check.
+            models.Index(
+                fields=["sla_next_check_at"],
+                name="ticket_sla_check_idx",
+                condition=Q(sla_next_check_at__isnull=False),
+            ),
+            models.Index(
+                fields=["sla_due_at", "id"], name="ticket_sla_due_idx", condition=Q(sla_due_at__isnull=False)
             ),
         ]
 

@@ -1,15 +1,17 @@
-"""Template filters for the desk: readable, translated names for activity fields and values, and\ntimestamps."""
+"""Template filters for the desk: readable, translated names for activity fields and values,
+timestamps and SLA countdowns."""
 
 from functools import lru_cache
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import Channel, Priority, Status, TicketType
+from tickets.models import Channel, Priority, SlaMetric, Status, TicketType
 
 register = template.Library()
 
@@ -30,6 +32,7 @@ VALUE_LABELS = {
     "priority": dict(Priority.choices),
     "type": dict(TicketType.choices),
     "channel": dict(Channel.choices),
+    "sla_metric": dict(SlaMetric.choices),
 }
 
 
@@ -56,4 +59,38 @@ def timestamp(moment):
     local = localtime(moment)
     return format_html(
         '<time datetime="{}">{}</time>', local.isoformat(), date_format(local, "SHORT_DATETIME_FORMAT")
+    )
+
+
+# A deadline this close shows as at risk (the same hour the customer's 360° view uses).
+SLA_AT_RISK_SECONDS = 3600
+
+
+def _remaining(seconds: float) -> str:
+    """H:MM left, or −H:MM overdue: no words, so the same in every language (desk.js keeps it live)."""
+    sign = "−" if seconds < 0 else ""
+    minutes = int(abs(seconds) // 60)
+    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+@register.simple_tag
+def sla_countdown(due, label: str = ""):
+    """A live countdown to an SLA deadline: `<time>` with the deadline, its state as a class, and the
+    local due time (with `label`, e.g. "First response") as its title."""
+    if due is None:
+        return ""
+    seconds = (due - timezone.now()).total_seconds()
+    state = "breached" if seconds <= 0 else "at-risk" if seconds < SLA_AT_RISK_SECONDS else "on-track"
+    local = localtime(due)
+    title = (
+        f"{label}: {date_format(local, 'SHORT_DATETIME_FORMAT')}"
+        if label
+        else date_format(local, "SHORT_DATETIME_FORMAT")
+    )
+    return format_html(
+        '<time class="sla-countdown sla-{}" datetime="{}" data-countdown title="{}">{}</time>',
+        state,
+        due.isoformat(),
+        title,
+        _remaining(seconds),
     )

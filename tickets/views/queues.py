@@ -18,6 +18,7 @@ from tickets.forms import BulkForm, SavedViewForm, SearchFilterForm
 from tickets.models import SavedView, Ticket
 from tickets.selectors import (
     PAGE_SIZE,
+    SORTS,
     apply_view_filters,
     desk_sidebar,
     page_after,
@@ -46,16 +47,20 @@ def desk_home(request: HttpRequest) -> HttpResponse:
 
 @desk_required
 def queue(request: HttpRequest, key: str) -> HttpResponse:
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else None
     try:
-        tickets = queue_tickets(request.user, key)
+        tickets = queue_tickets(request.user, key, sort)
     except (KeyError, ValueError, SavedView.DoesNotExist):
         raise Http404 from None
     rows, next_cursor = page_after(tickets, request.GET.get("after"))
     context = {
         "rows": rows,
         "next_cursor": next_cursor,
+        "sort": sort,
         "queue_key": key,
         "is_first_page": not request.GET.get("after"),
+        # The first page refreshes itself (htmx asks for just the rows, in the same order).
+        "refresh_url": "" if request.GET.get("after") else request.path + (f"?sort={sort}" if sort else ""),
         "page_size": PAGE_SIZE,
     }
     # The list refreshes itself: htmx asks for just the rows.

@@ -1,10 +1,13 @@
 """Outbox handlers of the tickets app (autodiscovered; see helpdesk/outbox.py)."""
 
+from django.utils import timezone
+
 from helpdesk.models import OutboxEvent
 from helpdesk.outbox import outbox_handler
 from tickets.channels.auto_reply import acknowledge_new_ticket
 from tickets.channels.social import social_reply_queue
 from tickets.models import Channel, Ticket
+from tickets.routing.assignment import ticket_route, tickets_route_waiting
 from tickets.sla.engine import sla_recompute
 from tickets.tasks import email_deliver_task, social_deliver_task
 
@@ -59,3 +62,20 @@ def sla_recompute_on_change(event: OutboxEvent) -> None:
     for key in ("ticket_id", "source_id", "target_id"):
         if key in event.payload:
             sla_recompute(ticket_id=event.payload[key], now=event.created_at)
+
+
+@outbox_handler("ticket.created", "ticket.split", queue="routing")
+def route_new_ticket(event: OutboxEvent) -> None:
+    """A new ticket goes to an agent of its team who fits, or waits in the team's queue."""
+    ticket_route(ticket_id=event.payload["ticket_id"], now=timezone.now())
+
+
+@outbox_handler("ticket.updated", queue="routing")
+def route_after_change(event: OutboxEvent) -> None:
+    """A change may give the ticket a team or take its assignee away, and may free an agent's
+    capacity (solved, reassigned): route the ticket, then whatever waits in its team."""
+    ticket_id = event.payload["ticket_id"]
+    ticket_route(ticket_id=ticket_id, now=timezone.now())
+    team_id = Ticket.objects.filter(pk=ticket_id).values_list("team_id", flat=True).first()
+    if team_id is not None:
+        tickets_route_waiting(team_id=team_id, now=timezone.now())

@@ -10,6 +10,7 @@ from tickets.channels.email_out import email_deliver
 from tickets.channels.imap import imap_poll
 from tickets.channels.social import SendError, social_deliver
 from tickets.models import ImapSource
+from tickets.routing.assignment import teams_with_waiting_tickets, tickets_route_waiting
 from tickets.sla.engine import sla_sweep
 
 
@@ -90,3 +91,10 @@ def chat_escalate_task() -> int:
 def sla_sweep_task() -> int:
     """Fire the SLA warnings and breaches that have come (each once; see tickets/sla/engine.py)."""
     return sla_sweep(now=timezone.now())
+
+
+@shared_task(name="tickets.tasks.route_waiting")
+def route_waiting_task() -> int:
+    """Tickets waiting for an agent get one when a shift has started or an agent came back."""
+    now = timezone.now()
+    return sum(tickets_route_waiting(team_id=team_id, now=now) for team_id in teams_with_waiting_tickets())

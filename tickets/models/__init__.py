@@ -24,6 +24,7 @@ from tickets.models.core import (
 )
 from tickets.models.email import InboundEmail, InboundStatus, Mailbox
 from tickets.models.imap import ImapAuth, ImapSecurity, ImapSource
+from tickets.models.routing import AssignmentTurn
 from tickets.models.sla import SlaEvent, SlaEventKind, SlaMetric, SlaPolicy
 from tickets.models.social import SocialAccount, SocialKind
 
@@ -31,6 +32,7 @@ __all__ = [
     "TRANSITIONS",
     "UNSOLVED",
     "Activity",
+    "AssignmentTurn",
     "Attachment",
     "AuthorKind",
     "Channel",

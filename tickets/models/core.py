@@ -167,6 +167,8 @@ class Ticket(models.Model):
     sla_paused_minutes = models.PositiveIntegerField(default=0)
     awaiting_reply_since = models.DateTimeField(null=True, blank=True)
     sla_next_check_at = models.DateTimeField(null=True, blank=True)
+    # Set while routing found no agent for the ticket (it waits in its team's queue), cleared on assignment.
+    waiting_for_agent_since = models.DateTimeField(null=True, blank=True)
     # The earliest running deadline, for views sorted by time to breach.
     sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True)
     # The newest public message: a reply written before it was seen is a collision.

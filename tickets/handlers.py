@@ -6,13 +6,14 @@ from helpdesk.models import OutboxEvent
 from helpdesk.outbox import outbox_handler
 from tickets.channels.auto_reply import acknowledge_new_ticket
 from tickets.channels.social import social_reply_queue
-from tickets.models import Channel, Ticket
+from tickets.models import Channel, RuleTrigger, Ticket
 from tickets.routing.assignment import ticket_route, tickets_route_waiting
+from tickets.rules.engine import rules_run
 from tickets.sla.engine import sla_recompute
 from tickets.tasks import email_deliver_task, social_deliver_task
 
 
-@outbox_handler("ticket.replied", queue="notify")
+@outbox_handler("ticket.replied", "ticket.auto_replied", queue="notify")
 def email_reply_enqueue(event: OutboxEvent) -> None:
     """An agent's reply on an email ticket goes out by email, from a task that retries on its own."""
     if Ticket.objects.filter(pk=event.payload["ticket_id"], channel=Channel.EMAIL).exists():
@@ -22,7 +23,7 @@ def email_reply_enqueue(event: OutboxEvent) -> None:
         email_deliver_task.apply_async(args=[event.payload["message_id"]], queue="notify")
 
 
-@outbox_handler("ticket.replied", queue="notify")
+@outbox_handler("ticket.replied", "ticket.auto_replied", queue="notify")
 def social_reply_enqueue(event: OutboxEvent) -> None:
     """An agent's reply on a social ticket goes back to the customer's chat, from a task that retries."""
     if Ticket.objects.filter(pk=event.payload["ticket_id"], channel=Channel.SOCIAL).exists():
@@ -66,15 +67,23 @@ def sla_recompute_on_change(event: OutboxEvent) -> None:
 
 @outbox_handler("ticket.created", "ticket.split", queue="routing")
 def route_new_ticket(event: OutboxEvent) -> None:
-    """A new ticket goes to an agent of its team who fits, or waits in the team's queue."""
-    ticket_route(ticket_id=event.payload["ticket_id"], now=timezone.now())
+    """A new ticket meets the rules first (they may set its team, priority, skills), then goes to an
+    agent of its team who fits, or waits in the team's queue."""
+    now = timezone.now()
+    rules_run(ticket_id=event.payload["ticket_id"], trigger=RuleTrigger.CREATED, occasion="created", now=now)
+    ticket_route(ticket_id=event.payload["ticket_id"], now=now)
 
 
 @outbox_handler("ticket.updated", queue="routing")
 def route_after_change(event: OutboxEvent) -> None:
-    """A change may give the ticket a team or take its assignee away, and may free an agent's
-    capacity (solved, reassigned): route the ticket, then whatever waits in its team."""
+    """A person's change runs the update rules (the system's own changes do not: no loops). A change
+    may give the ticket a team or take its assignee away, and may free an agent's capacity (solved,
+    reassigned): route the ticket, then whatever waits in its team."""
     ticket_id = event.payload["ticket_id"]
+    if event.payload.get("by") is not None:
+        rules_run(
+            ticket_id=ticket_id, trigger=RuleTrigger.UPDATED, occasion=f"event:{event.pk}", now=timezone.now()
+        )
     ticket_route(ticket_id=ticket_id, now=timezone.now())
     team_id = Ticket.objects.filter(pk=ticket_id).values_list("team_id", flat=True).first()
     if team_id is not None:

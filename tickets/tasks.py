@@ -11,6 +11,7 @@ from tickets.channels.imap import imap_poll
 from tickets.channels.social import SendError, social_deliver
 from tickets.models import ImapSource
 from tickets.routing.assignment import teams_with_waiting_tickets, tickets_route_waiting
+from tickets.rules.engine import rules_run_time_based
 from tickets.sla.engine import sla_sweep
 
 
@@ -98,3 +99,9 @@ def route_waiting_task() -> int:
     """Tickets waiting for an agent get one when a shift has started or an agent came back."""
     now = timezone.now()
     return sum(tickets_route_waiting(team_id=team_id, now=now) for team_id in teams_with_waiting_tickets())
+
+
+@shared_task(name="tickets.tasks.rules_time_based")
+def rules_time_based_task() -> int:
+    """Time-based rules ("pending for 3 days") over every ticket they match, each firing once."""
+    return rules_run_time_based(now=timezone.now())

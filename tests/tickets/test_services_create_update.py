@@ -137,7 +137,9 @@ def test_opening_a_new_ticket_records_the_change_and_an_updated_event(ona):
     assert ticket.status == Status.OPEN
     change = ticket.activities.get(field="status")
     assert (change.old, change.new, change.actor, change.reason) == ("new", "open", ona, "looking at it")
-    assert events("ticket.updated") == [{"ticket_id": ticket.pk, "changes": {"status": ["new", "open"]}}]
+    assert events("ticket.updated") == [
+        {"ticket_id": ticket.pk, "by": ona.pk, "changes": {"status": ["new", "open"]}}
+    ]
 
 
 @pytest.mark.parametrize(("old", "new"), ALLOWED)

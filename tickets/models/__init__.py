@@ -25,6 +25,7 @@ from tickets.models.core import (
 from tickets.models.email import InboundEmail, InboundStatus, Mailbox
 from tickets.models.imap import ImapAuth, ImapSecurity, ImapSource
 from tickets.models.routing import AssignmentTurn
+from tickets.models.rules import Rule, RuleFiring, RuleTrigger, YesNo
 from tickets.models.sla import SlaEvent, SlaEventKind, SlaMetric, SlaPolicy
 from tickets.models.social import SocialAccount, SocialKind
 
@@ -47,6 +48,9 @@ __all__ = [
     "Mailbox",
     "Message",
     "Priority",
+    "Rule",
+    "RuleFiring",
+    "RuleTrigger",
     "SavedView",
     "SlaEvent",
     "SlaEventKind",
@@ -60,6 +64,7 @@ __all__ = [
     "TicketPresence",
     "TicketQuerySet",
     "TicketType",
+    "YesNo",
     "attachment_path",
     "user_team_ids",
 ]

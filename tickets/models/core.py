@@ -167,6 +167,10 @@ class Ticket(models.Model):
     sla_paused_minutes = models.PositiveIntegerField(default=0)
     awaiting_reply_since = models.DateTimeField(null=True, blank=True)
     sla_next_check_at = models.DateTimeField(null=True, blank=True)
+    # When the status last changed: time-based rules count from here ("pending for 3 days").
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    # Skills an agent needs to be assigned the ticket (set by rules; routing reads them).
+    required_skills = models.ManyToManyField("rosters.Skill", blank=True, related_name="+")
     # Set while routing found no agent for the ticket (it waits in its team's queue), cleared on assignment.
     waiting_for_agent_since = models.DateTimeField(null=True, blank=True)
     # The earliest running deadline, for views sorted by time to breach.
@@ -199,6 +203,7 @@ class Ticket(models.Model):
                 name="ticket_sla_check_idx",
                 condition=Q(sla_next_check_at__isnull=False),
             ),
+            models.Index(fields=["status", "status_changed_at"], name="ticket_status_changed_idx"),
             models.Index(
                 fields=["sla_due_at", "id"], name="ticket_sla_due_idx", condition=Q(sla_due_at__isnull=False)
             ),

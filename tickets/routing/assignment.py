@@ -1,8 +1,9 @@
 """Automatic assignment: a ticket of a team goes to one of the team's agents who is on shift now, has
-the skills and speaks the ticket's language, and is under their capacity (backoffice/rosters'
-`available_agents`); the least loaded wins, the one assigned longest ago breaks a tie (round robin).
-Nobody fits: the ticket waits in its team's queue and `tickets_route_waiting` tries again when a
-shift starts, an agent frees capacity or comes back (beat every minute, and after every change).
+the skills it requires (set by rules), speaks the ticket's language and is under their capacity
+(backoffice/rosters' `available_agents`); the least loaded wins, the one assigned longest ago
+breaks a tie (round robin). Nobody fits: the ticket waits in its team's queue, and
+`tickets_route_waiting` tries again when a shift starts, an agent frees capacity or comes back
+(beat every minute, and after every change).
 
 Waiting tickets are taken VIP customers first, then the higher support tier, then the higher
 priority, then the oldest. Every decision is written on the ticket with its reason.
@@ -11,6 +12,7 @@ Locks are always taken team first, then tickets, so routers of one team never de
 hand out the same capacity twice.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from backoffice.models import Team
-from backoffice.rosters.models import Shift
+from backoffice.rosters.models import AgentProfile, Shift
 from backoffice.rosters.selectors import available_agents
 from helpdesk.models import User
 from tickets.models import UNSOLVED, AssignmentTurn, Priority, Ticket
@@ -66,13 +68,20 @@ class Pool:
         self.turns = dict(
             AssignmentTurn.objects.filter(team=team).values_list("agent_id", "last_assigned_at")
         )
+        self.skills: dict[int, set[str]] = defaultdict(set)
+        for user_id, skill in AgentProfile.skills.through.objects.filter(
+            agentprofile__user__in=[agent.pk for agent in self.agents]
+        ).values_list("agentprofile__user_id", "skill__name"):
+            self.skills[user_id].add(skill)
 
     def choose(self, ticket: Ticket) -> Decision:
+        needed = set(ticket.required_skills.values_list("name", flat=True))
         fitting = [
             agent
             for agent in self.agents
             if agent.open_tickets < agent.max_open_tickets
             and (not ticket.language or ticket.language in agent.agent_profile.languages)
+            and needed <= self.skills[agent.pk]
         ]
         if not fitting:
             return Decision(None, self._why_nobody(ticket))
@@ -103,6 +112,9 @@ class Pool:
             )
         if ticket.language:
             parts.append(_("speaks %(language)s") % {"language": ticket.language})
+        needed = sorted(ticket.required_skills.values_list("name", flat=True))
+        if needed:
+            parts.append(_("knows %(skills)s") % {"skills": ", ".join(needed)})
         parts.append(_("%(open)s/%(max)s open") % {"open": agent.open_tickets, "max": agent.max_open_tickets})
         return _("assigned to %(name)s: %(why)s") % {
             "name": agent.full_name or agent.email,
@@ -116,6 +128,12 @@ class Pool:
             return _("waits in %(team)s: nobody on shift speaks %(language)s") % {
                 "team": self.team,
                 "language": ticket.language,
+            }
+        needed = set(ticket.required_skills.values_list("name", flat=True))
+        if needed and not any(needed <= self.skills[agent.pk] for agent in self.agents):
+            return _("waits in %(team)s: nobody on shift knows %(skills)s") % {
+                "team": self.team,
+                "skills": ", ".join(sorted(needed)),
             }
         return _("waits in %(team)s: every agent on shift is at capacity") % {"team": self.team}
 

@@ -247,7 +247,9 @@ def ticket_customer_reply(
         return message  # the follow-up announced itself as ticket.created
     if ticket.status in (Status.SOLVED, Status.PENDING):
         old = ticket.status
-        Ticket.objects.filter(pk=ticket.pk).update(status=Status.OPEN, solved_at=None)
+        Ticket.objects.filter(pk=ticket.pk).update(
+            status=Status.OPEN, solved_at=None, status_changed_at=timezone.now()
+        )
         activity_record(
             ticket=ticket, actor=None, field="status", old=old, new=Status.OPEN, reason=_("customer replied")
         )

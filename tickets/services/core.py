@@ -161,6 +161,8 @@ def ticket_update(
         name="ticket.updated",
         payload={
             "ticket_id": ticket.pk,
+            # None: the system (rules, routing, SLA escalation); rules run only on people's changes.
+            "by": by.pk if by else None,
             "changes": {f: [_display(o), _display(n)] for f, (o, n) in changed.items()},
         },
     )
@@ -201,6 +203,7 @@ def _validate_changes(ticket: Ticket, changes: dict) -> None:
 
 
 def _stamp_status(ticket: Ticket, now: datetime) -> None:
+    ticket.status_changed_at = now
     if ticket.status == Status.SOLVED:
         ticket.solved_at = now
     elif ticket.status == Status.CLOSED:

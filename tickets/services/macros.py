@@ -11,7 +11,8 @@ from tickets.access import ensure_can_work
 from tickets.models import Macro, Ticket
 
 
-def macro_context(ticket: Ticket, agent: User) -> dict:
+def macro_context(ticket: Ticket, agent: User | None) -> dict:
+    """`agent` None: an automatic reply (rules), signed by the support team."""
     # Plain values only: a macro can never reach into models (passwords, tokens) through attributes.
     requester = ticket.requester
     return {
@@ -27,11 +28,15 @@ def macro_context(ticket: Ticket, agent: User) -> dict:
             },
             "organization": str(ticket.organization or ""),
         },
-        "agent": {"name": agent.full_name, "first_name": agent.get_short_name(), "email": agent.email},
+        "agent": (
+            {"name": agent.full_name, "first_name": agent.get_short_name(), "email": agent.email}
+            if agent is not None
+            else {"name": _("Support team"), "first_name": _("Support team"), "email": ""}
+        ),
     }
 
 
-def macro_render(*, macro: Macro, ticket: Ticket, agent: User) -> str:
+def macro_render(*, macro: Macro, ticket: Ticket, agent: User | None) -> str:
     # Some mistakes only show when rendering ({% include "missing.html" %}, {% url "nope" %}).
     try:
         template = Template(macro.body)

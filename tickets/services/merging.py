@@ -42,6 +42,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, by: User | None) -> Ticket:
     Ticket.objects.filter(pk=target.pk).update(updated_at=now, last_public_message_id=last_public)
     Ticket.objects.filter(pk=source.pk).update(
         status=Status.CLOSED,
+        status_changed_at=now,
         merged_into=target,
         closed_at=now,
         solved_at=source.solved_at or now,

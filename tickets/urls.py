@@ -2,6 +2,7 @@ from django.urls import path
 
 from customers import csv_views, gdpr_views, list_views, merge_views, profile_views
 from tickets import views
+from tickets.rules import views as rule_views
 
 app_name = "desk"
 urlpatterns = [
@@ -10,6 +11,12 @@ urlpatterns = [
     path("views/saved-<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("views/<slug:key>/", views.queue, name="queue"),
     path("search/", views.search, name="search"),
+    path("rules/", rule_views.rule_list, name="rules"),
+    path("rules/new/", rule_views.rule_edit, name="rule_new"),
+    path("rules/<int:pk>/", rule_views.rule_edit, name="rule_edit"),
+    path("rules/<int:pk>/move/", rule_views.rule_reorder, name="rule_move"),
+    path("rules/<int:pk>/toggle/", rule_views.rule_toggle, name="rule_toggle"),
+    path("rules/<int:pk>/preview/", rule_views.rule_preview, name="rule_preview"),
     path("bulk/", views.tickets_bulk, name="bulk"),
     path("tickets/new/", views.ticket_new, name="ticket_new"),
     path("tickets/<int:pk>/", views.ticket_detail, name="ticket"),

@@ -19,7 +19,24 @@ from backoffice.billing.selectors import customer_by_email, organization_by_name
 class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
-        fields = ["name", "price", "currency", "period", "support_tier", "kind", "active"]
+        fields = [
+            "name",
+            "price",
+            "currency",
+            "period",
+            "support_tier",
+            "kind",
+            "included_hours",
+            "hourly_rate",
+            "active",
+        ]
+        # Not "price per extra hour": a label that contains "Price" would be ambiguous next to "Price".
+        labels = {"hourly_rate": _("Rate of an extra hour")}
+        help_texts = {
+            "price": _("Per period; for an hourly plan, the price of an hour."),
+            "included_hours": _("Prepaid-hours plans: added at each renewal; unused hours roll over."),
+            "hourly_rate": _("Prepaid-hours plans: billable time beyond the prepaid hours."),
+        }
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
@@ -86,9 +103,8 @@ class InvoiceLineForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     description = forms.CharField(label=_("Description"), max_length=300)
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=10, decimal_places=3, min_value=Decimal("0.001")
-    )
+    # No min_value here: the service refuses zero and negative amounts with the message that says why.
+    quantity = forms.DecimalField(label=_("Quantity"), max_digits=10, decimal_places=3)
     unit_price = forms.DecimalField(label=_("Unit price"), max_digits=12, decimal_places=2)
     tax_rate = forms.DecimalField(
         label=_("Tax rate (%)"),
@@ -144,3 +160,34 @@ class TicketLinkForm(forms.Form):
         if ticket is None:
             raise forms.ValidationError(_("There is no ticket with this number."))
         return ticket
+
+
+class InvoiceLineEditForm(InvoiceLineForm):
+    """The same fields, with ids of their own: the edited line's row sits beside the "add" form."""
+
+    def __init__(self, *args, line_id: int, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"line{line_id}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class CreditApplyForm(forms.Form):
+    credit = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    amount = forms.DecimalField(
+        label=_("Amount to apply"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        help_text=_("Leave empty to apply as much as the balance takes."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "apply_%s")
+        super().__init__(*args, **kwargs)
+
+
+class SubscriptionPlanForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("New plan"), queryset=Plan.objects.filter(active=True))
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "change_%s")
+        super().__init__(*args, **kwargs)

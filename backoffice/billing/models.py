@@ -100,7 +100,11 @@ class Plan(models.Model):
     )
     # Prepaid-hours plans: the price of an hour beyond the prepaid balance.
     hourly_rate = models.DecimalField(
-        _("price per extra hour"), **MONEY, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+        _("price per extra hour"),
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
     )
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -15,6 +15,7 @@ from backoffice.billing.forms import (
     CreditNoteForm,
     InvoiceFilterForm,
     InvoiceForm,
+    InvoiceLineEditForm,
     InvoiceLineForm,
     PaymentForm,
     PlanForm,
@@ -106,7 +107,13 @@ def subscription_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def subscription_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription.objects.select_related("plan"), pk=pk)
-    invoice = services.invoice_create_for_subscription(subscription=subscription, by=request.user)
+    try:
+        invoice = services.invoice_create_for_subscription(subscription=subscription, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        if request.POST.get("from") == "detail":
+            return redirect("backoffice:billing:subscription", pk=pk)
+        return redirect("backoffice:billing:subscriptions")
     messages.success(request, _("A draft invoice is ready: check it and issue it."))
     return redirect(invoice)
 
@@ -155,21 +162,37 @@ def _invoice_context(invoice: Invoice) -> dict:
     }
 
 
-def _invoice_page(request: HttpRequest, invoice: Invoice, status: int = 200, **forms_) -> HttpResponse:
+def invoice_page(
+    request: HttpRequest,
+    invoice: Invoice,
+    status: int = 200,
+    *,
+    edit_form: InvoiceLineEditForm | None = None,
+    editing_line: int | None = None,
+    **forms_,
+) -> HttpResponse:
+    """The invoice page; for htmx, only its lines section (`#invoice-lines`), which is what line edits
+    swap. `editing_line` shows that line's row as a form (bound `edit_form` when it had errors)."""
     context = {
         **_invoice_context(invoice),
+        "editing_line": editing_line,
+        "edit_form": edit_form,
         "line_form": forms_.get("line_form") or InvoiceLineForm(),
         "payment_form": forms_.get("payment_form") or PaymentForm(),
         "credit_form": forms_.get("credit_form") or CreditNoteForm(),
         "action_form": forms_.get("action_form") or forms.Form(),
         "link_form": forms_.get("link_form") or TicketLinkForm(),
+        "apply_form": forms_.get("apply_form"),
+        "account_credits": list(selectors.account_credits_for(invoice)) if invoice.is_open else [],
     }
+    if request.htmx and request.htmx.target == "invoice-lines":
+        return render(request, "billing/_lines.html", context, status=status)
     return render(request, "billing/invoice.html", context, status=status)
 
 
 @backoffice_required
 def invoice(request: HttpRequest, pk: int) -> HttpResponse:
-    return _invoice_page(request, invoice_for_user(request.user, pk))
+    return invoice_page(request, invoice_for_user(request.user, pk))
 
 
 @backoffice_required
@@ -189,7 +212,7 @@ def _post_action(request: HttpRequest, pk: int, form_name: str, form: forms.Form
         else:
             messages.success(request, message)
             return redirect("backoffice:billing:invoice", pk=pk)
-    return _invoice_page(request, invoice_for_user(request.user, pk), 400, **{form_name: form})
+    return invoice_page(request, invoice_for_user(request.user, pk), 400, **{form_name: form})
 
 
 @backoffice_required

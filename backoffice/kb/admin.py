@@ -2,12 +2,21 @@
 
 from django.contrib import admin
 
-from backoffice.kb.models import Article, ArticleTranslation, ArticleUse, ArticleVersion, Category, KbTag
+from backoffice.kb.models import (
+    Article,
+    ArticleReview,
+    ArticleTranslation,
+    ArticleUse,
+    ArticleVersion,
+    Category,
+    KbTag,
+)
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
+    fields = ["name", "names", "slug", "order"]
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -51,3 +60,15 @@ class ArticleVersionAdmin(admin.ModelAdmin):
 class ArticleUseAdmin(admin.ModelAdmin):
     list_display = ["article", "ticket", "by", "kind", "at"]
     raw_id_fields = ["article", "translation", "ticket", "by"]
+
+
+@admin.register(ArticleReview)
+class ArticleReviewAdmin(admin.ModelAdmin):
+    """Read-only: reviews are the record of who approved or sent back what."""
+
+    list_display = ["translation", "decision", "reviewer", "at"]
+    list_filter = ["decision"]
+    readonly_fields = ["translation", "version", "reviewer", "decision", "comment", "at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

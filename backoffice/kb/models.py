@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.models import BACKOFFICE_ROLES, DESK_ROLES
@@ -33,7 +34,10 @@ class Visibility(models.TextChoices):
 
 
 class Category(models.Model):
+    # `name` is the default language's (English); the other languages' names sit in `names` on the same
+    # row ({"lt": "…"}), so showing a category in the reader's language costs no extra query.
     name = models.CharField(_("name"), max_length=100)
+    names = models.JSONField(_("names in other languages"), default=dict, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -43,7 +47,13 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name
+        # Every template and form that shows a category shows it in the active language.
+        return self.name_in()
+
+    def name_in(self, language: str | None = None) -> str:
+        """The name in `language` (default: the active one), falling back to the default name."""
+        language = (language or get_language() or settings.LANGUAGE_CODE).split("-")[0]
+        return (self.names or {}).get(language) or self.name
 
 
 class KbTag(models.Model):
@@ -70,9 +80,10 @@ class Article(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kb_articles_written"
     )
-    # Everyone who has published one of its translations (the second pair of eyes).
+    # Assigned by back-office staff on the article page: who may approve (publish) its translations or
+    # send them back (see services.can_review); submitting for review needs one of them.
     reviewers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="kb_articles_reviewed"
+        settings.AUTH_USER_MODEL, blank=True, related_name="kb_articles_reviewed", verbose_name=_("reviewers")
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -170,6 +181,29 @@ class ArticleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.number}"
+
+
+class ArticleReview(models.Model):
+    """A reviewer's decision on a translation in review: approved (published) or sent back to draft,
+    with the version that was reviewed, so "who reviewed what, and when" survives later edits."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Sent back to draft")
+
+    translation = models.ForeignKey(ArticleTranslation, on_delete=models.CASCADE, related_name="reviews")
+    version = models.ForeignKey(ArticleVersion, on_delete=models.SET_NULL, null=True, related_name="+")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("review")
+
+    def __str__(self) -> str:
+        return f"{self.translation_id}: {self.decision}"
 
 
 class ArticleVote(models.Model):

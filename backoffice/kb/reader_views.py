@@ -59,7 +59,7 @@ def desk_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     language = _language()
     if query:
-        articles = selectors.kb_search(request.user, query, language=language)
+        articles = selectors.kb_search(request.user, query, language=language, fallback=True)
     else:
         articles = selectors.articles_for_reader(request.user, language)[:200]
     context = {"articles": articles, "query": query} | desk_context(request, "kb")
@@ -72,9 +72,7 @@ def ticket_search(request: HttpRequest, pk: int) -> HttpResponse:
     ticket = ticket_for_user(request.user, pk)
     query = request.GET.get("kb_q", "").strip()[:200]
     language = ticket.language or _language()
-    results = selectors.kb_search(request.user, query, language=language) if query else []
-    if query and not results and language != "en":
-        results = selectors.kb_search(request.user, query, language="en")
+    results = selectors.kb_search(request.user, query, language=language, fallback=True) if query else []
     context = {"ticket": ticket, "results": results, "query": query}
     return render(request, "backoffice/kb/_ticket_results.html", context)
 

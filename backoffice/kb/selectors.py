@@ -9,8 +9,17 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
-from backoffice.kb.models import Article, ArticleTranslation, ArticleUse, ArticleVersion
+from backoffice.kb.models import (
+    Article,
+    ArticleReview,
+    ArticleTranslation,
+    ArticleUse,
+    ArticleVersion,
+    Category,
+    Status,
+)
 from backoffice.kb.search import search_translations
+from helpdesk.models import BACKOFFICE_ROLES, Role, User
 
 
 def translation_for_reader(user, *, language: str, slug: str) -> ArticleTranslation:
@@ -41,19 +50,36 @@ def articles_for_customer(language: str, *, category=None):
     translations = ArticleTranslation.objects.public()
     if category is not None:
         translations = translations.filter(article__category=category)
-    return _with_fallback(translations, language).select_related("article__category").order_by("title")
+    return (
+        _with_fallback(translations, language)
+        .select_related("article__category")
+        .defer("search_vector")
+        .order_by("title")
+    )
 
 
 def articles_for_reader(user, language: str):
     """What a signed-in reader (an agent at the desk) may read, one per article, with fallback."""
     translations = ArticleTranslation.objects.visible_to(user)
-    return _with_fallback(translations, language).select_related("article__category").order_by("title")
-
-
-def kb_search(user, text: str, *, language: str):
-    return search_translations(
-        ArticleTranslation.objects.visible_to(user).select_related("article"), text, language=language
+    return (
+        _with_fallback(translations, language)
+        .select_related("article__category")
+        .defer("search_vector")
+        .order_by("title")
     )
+
+
+def kb_search(user, text: str, *, language: str, fallback: bool = False):
+    """Ranked matches in `language`; with `fallback`, in the default language when that finds none."""
+    visible = (
+        ArticleTranslation.objects.visible_to(user)
+        .select_related("article__category")
+        .defer("search_vector")  # large; the results never show it
+    )
+    results = search_translations(visible, text, language=language)
+    if fallback and language != settings.LANGUAGE_CODE and not results:
+        results = search_translations(visible, text, language=settings.LANGUAGE_CODE)
+    return results
 
 
 def backoffice_article_list(*, status: str = "", language: str = ""):
@@ -84,9 +110,43 @@ def article_for_backoffice(pk: int) -> Article:
     return article
 
 
+def category_for_backoffice(pk: int) -> Category:
+    category = Category.objects.filter(pk=pk).first()
+    if category is None:
+        raise Http404
+    return category
+
+
+def reviewer_candidates():
+    """Who may be assigned as an article's reviewer: active back-office staff and admins."""
+    return User.objects.filter(role__in=BACKOFFICE_ROLES, is_active=True).order_by("full_name", "email")
+
+
+def waiting_for_review(user):
+    """Translations in review that `user` is assigned to and may approve (not the ones whose latest
+    version they saved, unless they are an admin), oldest first."""
+    waiting = ArticleTranslation.objects.filter(status=Status.IN_REVIEW, article__reviewers=user)
+    if user.role != Role.ADMIN:
+        waiting = waiting.exclude(updated_by=user)
+    return waiting.select_related("article", "updated_by").order_by("updated_at", "pk")
+
+
+def article_reviews(article: Article) -> list[ArticleReview]:
+    """Every review decision on the article's translations, newest first."""
+    return list(
+        ArticleReview.objects.filter(translation__article=article).select_related(
+            "reviewer", "translation", "version"
+        )
+    )
+
+
 def article_uses(article: Article):
-    """The tickets this article helped answer, newest first."""
-    return ArticleUse.objects.filter(article=article).select_related("ticket", "by", "translation")
+    """The tickets this article helped answer, newest first (the page shows each one's status)."""
+    return (
+        ArticleUse.objects.filter(article=article)
+        .select_related("ticket", "by", "translation")
+        .defer("ticket__search_vector", "translation__search_vector")  # large, never shown
+    )
 
 
 def ticket_article_uses(ticket):

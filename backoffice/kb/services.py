@@ -1,12 +1,20 @@
 """Every write to the knowledge base.
 
 Workflow, per translation: draft → in review → published → archived (→ draft again). Back-office
-staff and admins write. Publishing needs a second pair of eyes: a back-office user may not publish a
-translation whose latest version they wrote; admins may (they answer for the KB). Once published,
-later saves stay published (each is a version that can be compared and restored) — taking a live
-answer away from customers while a typo is fixed would help nobody.
+staff and admins write. Review is a second pair of eyes:
+- back-office staff assign an article's reviewers (back-office users or admins);
+- submitting a translation for review needs at least one assigned reviewer who may approve it;
+- approving (publishing) or sending back to draft (with a comment for the writer) is for the
+  article's reviewers and admins, and never for whoever saved the translation's latest version —
+  except admins, who answer for the KB;
+- each decision is kept as an `ArticleReview` (who, when, which version, the comment).
+Once published, later saves stay published (each is a version that can be compared and restored) —
+taking a live answer away from customers while a typo is fixed would help nobody.
 """
 
+from datetime import datetime
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -16,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from backoffice.kb.models import (
     Article,
+    ArticleReview,
     ArticleTranslation,
     ArticleUse,
     ArticleVersion,
@@ -39,6 +48,8 @@ TRANSITIONS = {
     (Status.DRAFT, Status.ARCHIVED): "archive",
     (Status.ARCHIVED, Status.DRAFT): "reopen",
 }
+# The two decisions a reviewer takes on a text in review.
+REVIEW_DECISIONS = {"publish": ArticleReview.Decision.APPROVED, "return": ArticleReview.Decision.RETURNED}
 LANGUAGE_CODES = {code for code, _name in ArticleTranslation._meta.get_field("language").choices}
 
 
@@ -47,10 +58,28 @@ def ensure_writer(user) -> None:
         raise PermissionDenied(_("Only back-office staff may edit the knowledge base."))
 
 
-def can_publish(user, translation: ArticleTranslation) -> bool:
+def _may_approve(reviewer, translation: ArticleTranslation) -> bool:
+    """Whether `reviewer`, if assigned (or an admin), may decide on `translation`: not their own text."""
+    role = getattr(reviewer, "role", None)
+    if not getattr(reviewer, "is_active", False) or role not in BACKOFFICE_ROLES:
+        return False
+    return role == Role.ADMIN or translation.updated_by_id != reviewer.pk
+
+
+def can_review(user, translation: ArticleTranslation) -> bool:
+    """May `user` approve or send back `translation`? Its article's reviewers may, except on a text
+    whose latest version they saved; admins may always. Uses the article's prefetched reviewers."""
     if getattr(user, "role", None) == Role.ADMIN:
-        return True
-    return getattr(user, "role", None) == Role.BACKOFFICE and translation.updated_by_id != user.pk
+        return _may_approve(user, translation)
+    assigned = any(reviewer.pk == user.pk for reviewer in translation.article.reviewers.all())
+    return assigned and _may_approve(user, translation)
+
+
+def review_refusal(user, translation: ArticleTranslation) -> str:
+    """Why `user` may not review `translation`, in words for the page."""
+    if getattr(user, "role", None) in BACKOFFICE_ROLES and translation.updated_by_id == user.pk:
+        return _("You saved the latest version of this text: another reviewer must approve it.")
+    return _("Only the article's reviewers (or an admin) may approve this text or send it back.")
 
 
 def _slug_taken() -> ValidationError:
@@ -62,15 +91,49 @@ def _tags(names: list[str]) -> list[KbTag]:
     return [KbTag.objects.get_or_create(name=name)[0] for name in sorted(cleaned)]
 
 
-@transaction.atomic
-def category_create(*, name: str, slug: str = "", order: int = 0, by) -> Category:
-    ensure_writer(by)
-    slug = slug or slugify(name)
-    if not name.strip() or not slug:
+def _category_names(names: dict[str, str] | None) -> dict[str, str]:
+    """The names in the languages other than the default one; empty ones fall back, so are dropped."""
+    cleaned = {}
+    for language, value in (names or {}).items():
+        if language not in LANGUAGE_CODES or language == settings.LANGUAGE_CODE:
+            raise ValidationError({"names": _("Choose one of the supported languages.")})
+        value = (value or "").strip()
+        if len(value) > 100:
+            raise ValidationError({f"name_{language}": _("A name has at most 100 characters.")})
+        if value:
+            cleaned[language] = value
+    return cleaned
+
+
+def _category_fields(*, name: str, slug: str, names, exclude_pk=None) -> dict:
+    name, slug = name.strip(), slug or slugify(name)
+    if not name or not slug:
         raise ValidationError({"name": _("A category needs a name.")})
-    if Category.objects.filter(slug=slug).exists():
+    if Category.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
         raise ValidationError({"slug": _("Another category already has this slug.")})
-    return Category.objects.create(name=name.strip(), slug=slug, order=order)
+    return {"name": name, "slug": slug, "names": _category_names(names)}
+
+
+@transaction.atomic
+def category_create(
+    *, name: str, slug: str = "", order: int = 0, names: dict[str, str] | None = None, by
+) -> Category:
+    """A category; `names` holds its name in the other languages ({"lt": "…"})."""
+    ensure_writer(by)
+    fields = _category_fields(name=name, slug=slug, names=names)
+    return Category.objects.create(order=order, **fields)
+
+
+@transaction.atomic
+def category_update(
+    *, category: Category, name: str, slug: str, order: int, names: dict[str, str] | None, by
+) -> Category:
+    ensure_writer(by)
+    fields = _category_fields(name=name, slug=slug, names=names, exclude_pk=category.pk)
+    for field, value in (fields | {"order": order}).items():
+        setattr(category, field, value)
+    category.save(update_fields=["name", "slug", "names", "order"])
+    return category
 
 
 @transaction.atomic
@@ -109,6 +172,28 @@ def article_update(
     article.updated_at = timezone.now()
     article.save(update_fields=["category", "visibility", "updated_at"])
     article.tags.set(_tags(list(tags)))
+    return article
+
+
+@transaction.atomic
+def article_reviewers_set(*, article: Article, reviewers, by, now: datetime | None = None) -> Article:
+    """Replace who reviews `article`: back-office staff or admins, active ones."""
+    ensure_writer(by)
+    reviewers = list(reviewers)
+    refused = [r for r in reviewers if r.role not in BACKOFFICE_ROLES or not r.is_active]
+    if refused:
+        raise ValidationError(
+            {
+                "reviewers": _("Only active back-office staff and admins review articles: %(names)s.")
+                % {"names": ", ".join(sorted(r.get_short_name() for r in refused))}
+            }
+        )
+    article.reviewers.set(reviewers)
+    Article.objects.filter(pk=article.pk).update(updated_at=now or timezone.now())
+    outbox_publish(
+        name="kb.reviewers_changed",
+        payload={"article_id": article.pk, "reviewer_ids": sorted(r.pk for r in reviewers)},
+    )
     return article
 
 
@@ -166,11 +251,35 @@ def translation_save(
     return translation
 
 
+def _ensure_reviewable(translation: ArticleTranslation) -> None:
+    """Submitting needs someone who may approve: an assigned reviewer other than the latest writer."""
+    reviewers = list(translation.article.reviewers.all())
+    if not reviewers:
+        raise ValidationError(
+            _("Assign at least one reviewer to this article before submitting it for review.")
+        )
+    if not any(_may_approve(reviewer, translation) for reviewer in reviewers):
+        raise ValidationError(
+            _(
+                "None of the assigned reviewers may approve this text (they wrote its latest version or "
+                "are no longer back-office staff): assign another reviewer first."
+            )
+        )
+
+
 @transaction.atomic
-def translation_transition(*, translation: ArticleTranslation, to: str, by) -> ArticleTranslation:
-    """Move a translation along the workflow; refuses what the table above does not allow."""
+def translation_transition(
+    *, translation: ArticleTranslation, to: str, by, comment: str = "", now: datetime | None = None
+) -> ArticleTranslation:
+    """Move a translation along the workflow; refuses what the table above does not allow.
+    Approving (→ published) and sending back (→ draft, with a `comment`) are recorded as reviews."""
     ensure_writer(by)
-    translation = ArticleTranslation.objects.select_for_update().get(pk=translation.pk)
+    now = now or timezone.now()
+    translation = (
+        ArticleTranslation.objects.select_for_update(of=("self",))
+        .select_related("article")
+        .get(pk=translation.pk)
+    )
     if (translation.status, to) not in TRANSITIONS:
         raise ValidationError(
             _("A %(old)s translation cannot become %(new)s.")
@@ -179,11 +288,24 @@ def translation_transition(*, translation: ArticleTranslation, to: str, by) -> A
             else _("Unknown status.")
         )
     action = TRANSITIONS[(translation.status, to)]
+    comment = (comment or "").strip()
+    if action == "submit":
+        _ensure_reviewable(translation)
+    if action in REVIEW_DECISIONS:
+        if not can_review(by, translation):
+            raise PermissionDenied(review_refusal(by, translation))
+        if action == "return" and not comment:
+            raise ValidationError({"comment": _("Say what needs to change when sending a text back.")})
+        ArticleReview.objects.create(
+            translation=translation,
+            version=translation.versions.order_by("-number").first(),
+            reviewer=by,
+            decision=REVIEW_DECISIONS[action],
+            comment=comment,
+            at=now,
+        )
     if to == Status.PUBLISHED:
-        if not can_publish(by, translation):
-            raise PermissionDenied(_("Another back-office user must review and publish what you wrote."))
-        translation.published_at, translation.published_by = timezone.now(), by
-        translation.article.reviewers.add(by)
+        translation.published_at, translation.published_by = now, by
     translation.status = to
     translation.save(update_fields=["status", "published_at", "published_by"])
     outbox_publish(

@@ -14,6 +14,7 @@ from backoffice.kb.forms import (
     ArticleSettingsForm,
     CategoryForm,
     DiffForm,
+    ReviewersForm,
     TranslationForm,
 )
 from backoffice.kb.models import Article, ArticleTranslation, Category, Status
@@ -45,10 +46,11 @@ def index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in Status.values else ""
     articles = selectors.backoffice_article_list(status=status)
+    waiting = list(selectors.waiting_for_review(request.user))
     return render(
         request,
         "backoffice/kb/index.html",
-        {"articles": articles, "statuses": Status.choices, "status": status},
+        {"articles": articles, "statuses": Status.choices, "status": status, "waiting": waiting},
     )
 
 
@@ -78,15 +80,15 @@ def article_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _settings_initial(article: Article) -> dict:
+    tags = ", ".join(tag.name for tag in article.tags.all())
+    return {"category": article.category, "visibility": article.visibility, "tags": tags}
+
+
 @backoffice_required
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = selectors.article_for_backoffice(pk)
-    initial = {
-        "category": article.category,
-        "visibility": article.visibility,
-        "tags": ", ".join(tag.name for tag in article.tags.all()),
-    }
-    form = ArticleSettingsForm(request.POST or None, initial=initial)
+    form = ArticleSettingsForm(request.POST or None, initial=_settings_initial(article))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.article_update(
@@ -98,43 +100,80 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Article settings saved."))
         return redirect(article)
+    reviewers_form = ReviewersForm(
+        initial={"reviewers": list(article.reviewers.all())}, candidates=selectors.reviewer_candidates()
+    )
+    return _render_article(request, article, form=form, reviewers_form=reviewers_form)
+
+
+def _render_article(request, article: Article, *, form, reviewers_form, status: int = 200) -> HttpResponse:
     translations = {t.language: t for t in article.translations.all()}
-    rows = [
-        {
-            "code": code,
-            "name": name,
-            "translation": translations.get(code),
-            "actions": _actions(request.user, translations.get(code)),
-            "waiting": code in translations
-            and translations[code].status == Status.IN_REVIEW
-            and not services.can_publish(request.user, translations[code]),
-        }
-        for code, name in settings.LANGUAGES
-    ]
+    reviews = selectors.article_reviews(article)
+    latest_review = {}
+    for review in reviews:  # newest first: the first one seen per translation is its latest
+        latest_review.setdefault(review.translation_id, review)
+    reviewer_names = ", ".join(r.get_short_name() for r in article.reviewers.all())
+    rows = []
+    for code, name in settings.LANGUAGES:
+        translation = translations.get(code)
+        in_review = translation is not None and translation.status == Status.IN_REVIEW
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "translation": translation,
+                "actions": _actions(request.user, translation),
+                "may_review": in_review and services.can_review(request.user, translation),
+                "waiting": in_review and not services.can_review(request.user, translation),
+                "last_review": latest_review.get(translation.pk) if translation else None,
+            }
+        )
     context = {
         "article": article,
         "rows": rows,
         "form": form,
+        "reviewers_form": reviewers_form,
+        "reviewer_names": reviewer_names,
+        "reviews": reviews[:20],
         "uses": selectors.article_uses(article)[:50],
     }
-    return render(request, "backoffice/kb/article.html", context)
+    return render(request, "backoffice/kb/article.html", context, status=status)
+
+
+@backoffice_required
+@require_POST
+def article_reviewers(request: HttpRequest, pk: int) -> HttpResponse:
+    article = selectors.article_for_backoffice(pk)
+    reviewers_form = ReviewersForm(request.POST, candidates=selectors.reviewer_candidates())
+    if reviewers_form.is_valid():
+        try:
+            services.article_reviewers_set(
+                article=article, reviewers=reviewers_form.cleaned_data["reviewers"], by=request.user
+            )
+        except ValidationError as error:
+            _form_errors(reviewers_form, error)
+        else:
+            messages.success(request, _("Reviewers saved."))
+            return redirect(article)
+    form = ArticleSettingsForm(initial=_settings_initial(article))
+    return _render_article(request, article, form=form, reviewers_form=reviewers_form, status=400)
 
 
 def _actions(user, translation: ArticleTranslation | None) -> list[dict]:
+    """The workflow buttons for one row; sending back is a form of its own (it needs a comment)."""
     if translation is None:
         return []
     labels = {
         "submit": _("Submit for review"),
-        "return": _("Send back to draft"),
-        "publish": _("Publish"),
+        "publish": _("Approve and publish"),
         "archive": _("Archive"),
         "reopen": _("Reopen as draft"),
     }
     actions = []
     for (old, new), action in services.TRANSITIONS.items():
-        if old != translation.status:
+        if old != translation.status or action not in labels:
             continue
-        if action == "publish" and not services.can_publish(user, translation):
+        if action == "publish" and not services.can_review(user, translation):
             continue  # the writer waits for a reviewer
         actions.append({"to": new, "action": action, "label": labels[action]})
     return actions
@@ -176,7 +215,10 @@ def translation_status(request: HttpRequest, pk: int, language: str) -> HttpResp
     translation = _translation(article, language)
     try:
         services.translation_transition(
-            translation=translation, to=request.POST.get("to", ""), by=request.user
+            translation=translation,
+            to=request.POST.get("to", ""),
+            by=request.user,
+            comment=request.POST.get("comment", "")[:2000],
         )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
@@ -217,11 +259,15 @@ def versions(request: HttpRequest, pk: int, language: str) -> HttpResponse:
 @require_POST
 def version_restore(request: HttpRequest, pk: int, language: str, number: int) -> HttpResponse:
     article = selectors.article_for_backoffice(pk)
-    version = _translation(article, language).versions.filter(number=number).first()
+    translation = _translation(article, language)
+    version = translation.versions.filter(number=number).first()
     if version is None:
         raise Http404
-    services.version_restore(version=version, by=request.user)
-    messages.success(request, _("Version %(number)s restored as a new version.") % {"number": number})
+    if (version.title, version.body_html) == (translation.title, translation.body_html):
+        messages.info(request, _("Version %(number)s is the current text already.") % {"number": number})
+    else:
+        services.version_restore(version=version, by=request.user)
+        messages.success(request, _("Version %(number)s restored as a new version.") % {"number": number})
     return redirect("backoffice:kb:versions", pk=article.pk, language=language)
 
 
@@ -230,11 +276,32 @@ def categories(request: HttpRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.category_create(by=request.user, **form.cleaned_data)
+            services.category_create(by=request.user, **form.service_kwargs())
         except ValidationError as error:
             _form_errors(form, error)
         else:
             messages.success(request, _("Category added."))
             return redirect("backoffice:kb:categories")
-    context = {"categories": Category.objects.all(), "form": form}
+    others = [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    rows = [
+        (category, [(name, (category.names or {}).get(code, "")) for code, name in others])
+        for category in Category.objects.all()
+    ]
+    context = {"categories": rows, "form": form}
     return render(request, "backoffice/kb/categories.html", context, status=400 if form.errors else 200)
+
+
+@backoffice_required
+def category_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    category = selectors.category_for_backoffice(pk)
+    form = CategoryForm(request.POST or None, initial=CategoryForm.initial_for(category))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.category_update(category=category, by=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Category saved."))
+            return redirect("backoffice:kb:categories")
+    context = {"category": category, "form": form}
+    return render(request, "backoffice/kb/category_edit.html", context, status=400 if form.errors else 200)

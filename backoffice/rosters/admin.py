@@ -9,6 +9,7 @@ from backoffice.rosters.models import (
     AgentProfile,
     BusinessCalendar,
     ClosedDay,
+    ExtraOpenDay,
     Shift,
     ShiftPattern,
     Skill,
@@ -68,10 +69,15 @@ class ClosedDayInline(admin.TabularInline):
     extra = 0
 
 
+class ExtraOpenDayInline(admin.TabularInline):
+    model = ExtraOpenDay
+    extra = 0
+
+
 @admin.register(BusinessCalendar)
 class BusinessCalendarAdmin(admin.ModelAdmin):
     list_display = ["name", "time_zone", "is_default", "team", "holiday_country"]
-    inlines = [WeeklyHoursInline, ClosedDayInline]
+    inlines = [WeeklyHoursInline, ClosedDayInline, ExtraOpenDayInline]
 
 
 @admin.register(Shift)

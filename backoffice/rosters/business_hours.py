@@ -12,6 +12,9 @@ Rules (the tests hold us to them):
 - Opening hours are wall-clock times in the calendar's zone. An interval whose close is not after its
   open crosses midnight and ends the next day (22:00-06:00); 00:00-00:00 is the whole day.
 - A closed day (public holiday or custom closed day) drops the intervals that *open* on that day.
+- An extra open day has its own intervals: they replace the weekday's and open the day even when it is
+  a closed day. Wall-clock time covered twice (an extra day's morning under the previous night's hours)
+  counts once.
 - A minute is business time when its wall-clock time lies in an interval: on the spring DST day an
   08:00-12:00 interval that straddles the jump is one hour shorter, on the autumn day one hour longer.
 - Nothing iterates minute by minute: we walk day by day, building each local day's open intervals in
@@ -21,7 +24,7 @@ Rules (the tests hold us to them):
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -40,22 +43,35 @@ Interval = tuple[time, time]
 class Schedule:
     """What the arithmetic needs from a calendar, free of the database (tests build these directly).
 
-    `weekly[0]` holds Monday's intervals, `weekly[6]` Sunday's; `closed` answers `date in closed`."""
+    `weekly[0]` holds Monday's intervals, `weekly[6]` Sunday's; `closed` answers `date in closed`;
+    `extra` maps an extra open day to its own intervals."""
 
     tz: ZoneInfo
     weekly: tuple[tuple[Interval, ...], ...]
     closed: Container[date] = field(default_factory=frozenset)
+    extra: Mapping[date, tuple[Interval, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.weekly) != 7:
             raise ValueError("weekly must hold seven days of intervals")
 
+    def intervals_on(self, day: date) -> tuple[Interval, ...]:
+        """The opening intervals of `day`: an extra open day's own, else none when closed, else the
+        weekday's."""
+        if day in self.extra:
+            return self.extra[day]
+        if day in self.closed:
+            return ()
+        return self.weekly[day.weekday()]
+
+    def is_irregular(self, day: date) -> bool:
+        """True when `day` does not follow the weekly hours (closed or an extra open day)."""
+        return day in self.extra or day in self.closed
+
     def wall_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         """The naive local (wall-clock) intervals that open on `day`, empty when the day is closed."""
-        if day in self.closed:
-            return []
         result = []
-        for opens, closes in self.weekly[day.weekday()]:
+        for opens, closes in self.intervals_on(day):
             start = datetime.combine(day, opens)
             end = datetime.combine(day if closes > opens else day + DAY, closes)
             result.append((start, end))
@@ -137,11 +153,29 @@ def wall_to_utc(tz: ZoneInfo, start: datetime, end: datetime) -> list[tuple[date
     return pieces
 
 
+def _merged(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    result: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(intervals):
+        if result and start <= result[-1][1]:
+            result[-1] = (result[-1][0], max(result[-1][1], end))
+        else:
+            result.append((start, end))
+    return result
+
+
 def day_intervals(schedule: Schedule, day: date) -> list[tuple[datetime, datetime]]:
-    """The UTC intervals of business time that open on the local date `day`."""
+    """The UTC intervals of business time that open on the local date `day`.
+
+    Weekly hours never overlap (forms refuse it), but an extra open day may overlap itself or the
+    previous night's hours: such wall-clock time is counted once, on the day whose interval covers it
+    first. An interval lasts at most 24 hours, so only the previous day can reach into `day`."""
+    previous_end = max((end for _start, end in schedule.wall_intervals(day - DAY)), default=None)
     result = []
-    for start, end in schedule.wall_intervals(day):
-        result.extend(wall_to_utc(schedule.tz, start, end))
+    for start, end in _merged(schedule.wall_intervals(day)):
+        if previous_end is not None:
+            start = max(start, previous_end)
+        if start < end:
+            result.extend(wall_to_utc(schedule.tz, start, end))
     return result
 
 
@@ -156,8 +190,9 @@ def _aware(value: datetime, name: str) -> datetime:
 
 
 def _clean_week(schedule: Schedule, first_day: date) -> bool:
-    """True when the seven days from `first_day` have no closed day and no DST change nearby."""
-    if any(first_day + timedelta(days=i) in schedule.closed for i in range(-1, 8)):
+    """True when the seven days from `first_day` have no closed or extra open day and no DST change
+    nearby."""
+    if any(schedule.is_irregular(first_day + timedelta(days=i)) for i in range(-1, 8)):
         return False
     lo = datetime.combine(first_day - DAY, time(), tzinfo=UTC)
     return _offset(schedule.tz, lo) == _offset(schedule.tz, lo + timedelta(days=10))
@@ -204,11 +239,15 @@ def add_business_minutes(calendar, start: datetime, minutes: int) -> datetime:
         return start
     schedule = _schedule(calendar)
     week_minutes = schedule.week_minutes
-    if week_minutes == 0:
+    if week_minutes == 0 and not schedule.extra:
         raise ValueError("the calendar has no opening hours")
+    # Without weekly hours only the extra open days hold time: after the last one nothing ever opens.
+    last_open = max(schedule.extra, default=None) if week_minutes == 0 else None
     remaining = timedelta(minutes=minutes)
     day = start.astimezone(schedule.tz).date() - DAY
     for _ in range(MAX_DAYS):
+        if last_open is not None and day > last_open:
+            break
         day_start = datetime.combine(day, time(), tzinfo=schedule.tz)
         if day_start - DAY >= start and remaining > week_minutes * MINUTE and _clean_week(schedule, day):
             remaining -= week_minutes * MINUTE

@@ -1,6 +1,7 @@
 """Models of the back office's rosters: agent profiles and skills, shifts, shift patterns, time off
 and business-hours calendars (see issue 6 and the README's "Back office: rosters" section)."""
 
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo, available_timezones
@@ -258,16 +259,26 @@ class BusinessCalendar(models.Model):
         return self.name
 
     def schedule(self) -> Schedule:
-        """The calendar as the arithmetic in business_hours.py reads it (two queries)."""
+        """The calendar as the arithmetic in business_hours.py reads it (three queries)."""
+        return self.schedule_of(
+            hours=self.hours.all(),
+            closed_dates=self.closed_days.values_list("date", flat=True),
+            open_days=self.extra_open_days.all(),
+        )
+
+    def schedule_of(self, *, hours, closed_dates, open_days) -> Schedule:
+        """The schedule from rows already loaded (a page that lists them reuses them)."""
         weekly: list[list[tuple[time, time]]] = [[] for _day in range(7)]
-        for row in self.hours.order_by("weekday", "opens"):
+        for row in sorted(hours, key=lambda row: (row.weekday, row.opens)):
             weekly[row.weekday].append((row.opens, row.closes))
+        extra: dict[date, list[tuple[time, time]]] = defaultdict(list)
+        for row in sorted(open_days, key=lambda row: (row.date, row.opens)):
+            extra[row.date].append((row.opens, row.closes))
         return Schedule(
             tz=ZoneInfo(self.time_zone),
             weekly=tuple(tuple(day) for day in weekly),
-            closed=ClosedDays(
-                self.holiday_country, frozenset(self.closed_days.values_list("date", flat=True))
-            ),
+            closed=ClosedDays(self.holiday_country, frozenset(closed_dates)),
+            extra={day: tuple(intervals) for day, intervals in extra.items()},
         )
 
 
@@ -280,6 +291,9 @@ class ClosedDays:
 
     def __contains__(self, day: object) -> bool:
         return day in self.custom or (self.public is not None and day in self.public)
+
+    def holiday_name(self, day: date) -> str:
+        return self.public.get(day, "") if self.public is not None else ""
 
 
 class WeeklyHours(models.Model):
@@ -313,3 +327,26 @@ class ClosedDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class ExtraOpenDay(models.Model):
+    """Opening hours of one date (one interval per row, several make a split day). They replace the
+    weekday's hours and open the date even when it is a public holiday; a date is never both an extra
+    open day and a custom closed day (the services refuse it)."""
+
+    calendar = models.ForeignKey(BusinessCalendar, on_delete=models.CASCADE, related_name="extra_open_days")
+    date = models.DateField(_("date"))
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("extra open day")
+        verbose_name_plural = _("extra open days")
+        ordering = ["date", "opens"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date", "opens"], name="extra_open_day_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.opens:%H:%M}–{self.closes:%H:%M} {self.name}".strip()

@@ -3,13 +3,27 @@
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q
+import holidays as holidays_lib
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from backoffice.models import Team
-from backoffice.rosters.models import BusinessCalendar, Shift, TimeOff
-from helpdesk.models import User
+from backoffice.rosters.models import (
+    BusinessCalendar,
+    ClosedDay,
+    ExtraOpenDay,
+    Shift,
+    ShiftPattern,
+    Skill,
+    TimeOff,
+    Weekday,
+)
+from helpdesk.models import DESK_ROLES, User
+
+PREVIEW_DAYS = 14
 
 
 def calendar_for_team(team: Team | None) -> BusinessCalendar | None:
@@ -139,3 +153,107 @@ def staffing(team: Team, week_start: date, now: datetime, tickets_per_agent: flo
             cells.append({"expected": volume, "agents": agents, "understaffed": short})
         rows.append({"hour": band["hour"], "cells": cells})
     return rows
+
+
+# --- Configuration pages.
+
+
+def calendar_list() -> list[BusinessCalendar]:
+    """Every calendar with its team and how many weekly intervals and upcoming special days it has."""
+    today = timezone.localdate()
+    return list(
+        BusinessCalendar.objects.select_related("team")
+        .annotate(
+            interval_count=Count("hours", distinct=True),
+            closed_count=Count("closed_days", filter=Q(closed_days__date__gte=today), distinct=True),
+            open_count=Count("extra_open_days", filter=Q(extra_open_days__date__gte=today), distinct=True),
+        )
+        .order_by("-is_default", "name")
+    )
+
+
+def public_holidays(country: str, years: list[int]) -> list[tuple[date, str]]:
+    """The country's public holidays in `years`, named in the user's language when `holidays` has it."""
+    if not country:
+        return []
+    supported = holidays_lib.country_holidays(country).supported_languages
+    wanted = {"en": "en_US"}.get(get_language() or "", get_language() or "")
+    language = wanted if wanted in supported else None
+    return sorted(holidays_lib.country_holidays(country, years=years, language=language).items())
+
+
+@dataclass
+class CalendarPage:
+    weekly: list[dict]  # {"weekday": Weekday, "hours": [WeeklyHours]} Monday first
+    closed_days: list[ClosedDay]  # from today on
+    open_days: list[ExtraOpenDay]  # from today on
+    holidays: list[tuple[date, str]]  # this year's and next year's
+    preview: list[dict]  # {"day", "hours": [(opens, closes)], "kind", "note"} for PREVIEW_DAYS days
+
+
+def calendar_page(calendar: BusinessCalendar, now: datetime) -> CalendarPage:
+    """What the calendar page shows, in three queries whatever the calendar holds. The preview lists
+    the intervals that open on each day (night hours show on the day they open)."""
+    today = now.astimezone(ZoneInfo(calendar.time_zone)).date()  # the calendar's today
+    hours = list(calendar.hours.order_by("weekday", "opens"))
+    closed_days = list(calendar.closed_days.filter(date__gte=today).order_by("date"))
+    open_days = list(calendar.extra_open_days.filter(date__gte=today).order_by("date", "opens"))
+    schedule = calendar.schedule_of(
+        hours=hours, closed_dates=[row.date for row in closed_days], open_days=open_days
+    )
+    custom = {row.date: row.name for row in closed_days}
+    extra_names = defaultdict(list)
+    for row in open_days:
+        if row.name and row.name not in extra_names[row.date]:
+            extra_names[row.date].append(row.name)
+    preview = []
+    for offset in range(PREVIEW_DAYS):
+        day = today + timedelta(days=offset)
+        intervals = schedule.intervals_on(day)
+        holiday = schedule.closed.holiday_name(day)
+        if day in schedule.extra:
+            kind, note = "extra", ", ".join(extra_names[day])
+        elif day in custom:
+            kind, note = "closed", custom[day]
+        elif holiday:
+            kind, note = "holiday", holiday
+        else:
+            kind, note = ("open" if intervals else "shut"), ""
+        preview.append({"day": day, "hours": intervals, "kind": kind, "note": note, "holiday": holiday})
+    weekly = [{"weekday": day, "hours": [row for row in hours if row.weekday == day]} for day in Weekday]
+    return CalendarPage(
+        weekly=weekly,
+        closed_days=closed_days,
+        open_days=open_days,
+        holidays=public_holidays(calendar.holiday_country, [today.year, today.year + 1]),
+        preview=preview,
+    )
+
+
+def skills_with_counts() -> list[Skill]:
+    return list(Skill.objects.annotate(agent_count=Count("profiles")).order_by("name"))
+
+
+def teams_with_counts() -> list[Team]:
+    return list(Team.objects.select_related("lead").annotate(member_count=Count("members")).order_by("name"))
+
+
+def desk_profiles() -> list[User]:
+    """Active desk users with their profile (or None), skills and teams, in four queries."""
+    return list(
+        User.objects.filter(role__in=DESK_ROLES, is_active=True)
+        .select_related("agent_profile")
+        .prefetch_related(
+            Prefetch("teams", queryset=Team.objects.order_by("name")),
+            Prefetch("agent_profile__skills", queryset=Skill.objects.order_by("name")),
+        )
+        .order_by("full_name", "pk")
+    )
+
+
+def team_patterns(team: Team) -> list[ShiftPattern]:
+    return list(
+        ShiftPattern.objects.filter(team=team)
+        .select_related("agent")
+        .order_by("agent__full_name", "agent_id", "weekday", "start_time", "valid_from")
+    )

@@ -1,4 +1,5 @@
-"""Roster pages at /backoffice/rosters/: the team week grid, time off, staffing.
+"""Roster pages at /backoffice/rosters/: the team week grid, time off, staffing (calendars, people and
+patterns have their own modules beside this one).
 
 htmx forms post and get the grid back; without JavaScript they post and are redirected to the page.
 Who may do what is in access.py."""
@@ -8,6 +9,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,10 +67,12 @@ def _render_week(request: HttpRequest, team, week_start: date, form=None, status
 
 @viewers_required
 def index(request: HttpRequest) -> HttpResponse:
-    teams = visible_teams(request.user)
-    return render(
-        request, "rosters/index.html", {"teams": teams, "week": services.week_monday(timezone.localdate())}
-    )
+    context = {
+        "teams": visible_teams(request.user),
+        "week": services.week_monday(timezone.localdate()),
+        "can_configure": services.can_configure_rosters(request.user),
+    }
+    return render(request, "rosters/index.html", context)
 
 
 @viewers_required
@@ -88,21 +92,23 @@ def shift_add(request: HttpRequest, pk: int) -> HttpResponse:
         agent = next(m for m in members if m.pk == form.cleaned_data["agent"])
         start, end = form.span()
         try:
-            pattern = None
-            if form.cleaned_data["repeat"]:
-                pattern = services.shift_pattern_create(
-                    agent=agent,
-                    team=team,
-                    weekday=start.weekday(),
-                    start_time=form.cleaned_data["start_time"],
-                    end_time=form.cleaned_data["end_time"],
-                    valid_from=start.date(),
-                    by=request.user,
-                    time_zone=timezone.get_current_timezone_name(),
+            # One transaction: a shift refused for an overlap must not leave its new pattern behind.
+            with transaction.atomic():
+                pattern = None
+                if form.cleaned_data["repeat"]:
+                    pattern = services.shift_pattern_create(
+                        agent=agent,
+                        team=team,
+                        weekday=start.weekday(),
+                        start_time=form.cleaned_data["start_time"],
+                        end_time=form.cleaned_data["end_time"],
+                        valid_from=start.date(),
+                        by=request.user,
+                        time_zone=timezone.get_current_timezone_name(),
+                    )
+                services.shift_create(
+                    agent=agent, team=team, start=start, end=end, by=request.user, pattern=pattern
                 )
-            services.shift_create(
-                agent=agent, team=team, start=start, end=end, by=request.user, pattern=pattern
-            )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

@@ -1,7 +1,22 @@
 import pytest
+from django.conf import settings
 
 from backoffice.kb.models import Status, Visibility
-from backoffice.kb.services import article_create, translation_save, translation_transition
+from backoffice.kb.services import (
+    article_create,
+    article_reviewers_set,
+    translation_save,
+    translation_transition,
+)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in another language leaves it active in this thread; the next test starts in English."""
+    yield
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
@@ -12,7 +27,13 @@ def laura(db):
     return UserFactory(email="laura@example.com", full_name="Laura Bērziņa", role="backoffice")
 
 
+def assign(article, *reviewers, by):
+    """Add `reviewers` to the article's reviewers (keeping those already there)."""
+    return article_reviewers_set(article=article, reviewers={*article.reviewers.all(), *reviewers}, by=by)
+
+
 def publish(translation, *, writer, reviewer):
+    assign(translation.article, reviewer, by=writer)
     translation_transition(translation=translation, to=Status.IN_REVIEW, by=writer)
     return translation_transition(translation=translation, to=Status.PUBLISHED, by=reviewer)
 

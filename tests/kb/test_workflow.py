@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from backoffice.kb.models import Article, ArticleTranslation, Status
 from backoffice.kb.services import article_create, translation_save, translation_transition
 from helpdesk.models import OutboxEvent
-from tests.kb.conftest import make_article, publish
+from tests.kb.conftest import assign, make_article, publish
 
 
 def test_a_new_article_is_a_draft_with_its_first_version(piotr):
@@ -30,14 +30,16 @@ def test_a_reviewer_publishes_what_a_writer_submitted(piotr, laura):
     assert OutboxEvent.objects.filter(name="kb.translation_publish").exists()
 
 
-def test_a_writer_cannot_publish_their_own_text(piotr):
+def test_a_writer_cannot_publish_their_own_text_even_as_a_reviewer(piotr, laura):
     translation = make_article(piotr)
+    assign(translation.article, piotr, laura, by=piotr)
     translation_transition(translation=translation, to=Status.IN_REVIEW, by=piotr)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="You saved the latest version"):
         translation_transition(translation=translation, to=Status.PUBLISHED, by=piotr)
     translation.refresh_from_db()
     assert translation.status == Status.IN_REVIEW
+    assert not translation.reviews.exists()
 
 
 def test_an_admin_may_publish_their_own_text(rasa):
@@ -65,8 +67,9 @@ def test_an_unknown_status_is_refused(piotr):
 
 def test_a_reviewer_can_send_a_text_back_and_archive_and_reopen(piotr, laura):
     translation = make_article(piotr)
+    assign(translation.article, laura, by=piotr)
     translation_transition(translation=translation, to=Status.IN_REVIEW, by=piotr)
-    translation_transition(translation=translation, to=Status.DRAFT, by=laura)
+    translation_transition(translation=translation, to=Status.DRAFT, by=laura, comment="Add a picture.")
     translation_transition(translation=translation, to=Status.ARCHIVED, by=laura)
     translation_transition(translation=translation, to=Status.DRAFT, by=piotr)
 

@@ -32,6 +32,8 @@ def _calendar_post(hours):
         "hours-INITIAL_FORMS": "0",
         "closed_days-TOTAL_FORMS": "0",
         "closed_days-INITIAL_FORMS": "0",
+        "extra_open_days-TOTAL_FORMS": "0",
+        "extra_open_days-INITIAL_FORMS": "0",
     }
     for i, (weekday, opens, closes) in enumerate(hours):
         data |= {f"hours-{i}-weekday": weekday, f"hours-{i}-opens": opens, f"hours-{i}-closes": closes}

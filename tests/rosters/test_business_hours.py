@@ -31,13 +31,29 @@ def at(tz, *args) -> datetime:
     return datetime(*args, tzinfo=tz)
 
 
+def _opening(schedule: Schedule, day: date) -> list[tuple[datetime, datetime]]:
+    """The rules spelled out again, apart from the code under test: an extra open day's own hours,
+    else nothing on a closed day, else the weekday's; a close not after the open is the next day."""
+    if day in schedule.extra:
+        intervals = schedule.extra[day]
+    elif day in schedule.closed:
+        intervals = ()
+    else:
+        intervals = schedule.weekly[day.weekday()]
+    next_day = day + timedelta(days=1)
+    return [
+        (datetime.combine(day, opens), datetime.combine(day if closes > opens else next_day, closes))
+        for opens, closes in intervals
+    ]
+
+
 def reference_minutes(schedule: Schedule, start: datetime, end: datetime) -> int:
-    """The slow truth: look at every minute's wall-clock time."""
+    """The slow truth: look at every minute's wall-clock time (covered twice still counts once)."""
     count, moment = 0, start
     while moment < end:
         local = moment.astimezone(schedule.tz).replace(tzinfo=None, fold=0)
         for day in (local.date() - timedelta(days=1), local.date()):
-            if any(lo <= local < hi for lo, hi in schedule.wall_intervals(day)):
+            if any(lo <= local < hi for lo, hi in _opening(schedule, day)):
                 count += 1
                 break
         moment += timedelta(minutes=1)
@@ -138,6 +154,39 @@ def test_public_holidays_and_custom_days_are_closed():
     assert add_business_minutes(schedule, at(VILNIUS, 2025, 12, 23, 17), 1) == at(VILNIUS, 2025, 12, 30, 9, 1)
 
 
+def test_an_extra_open_day_opens_a_holiday_and_replaces_a_days_hours():
+    lt = holidays.country_holidays("LT")
+    # Thursday 24 December 2026 is a holiday, opened 10:00-14:00; Monday 28th runs 12:00-20:00 instead.
+    extra = {date(2026, 12, 24): ((time(10), time(14)),), date(2026, 12, 28): ((time(12), time(20)),)}
+    schedule = office(closed=_Closed(lt, set()), weekly=OFFICE)
+    opened = Schedule(tz=VILNIUS, weekly=OFFICE, closed=schedule.closed, extra=extra)
+    assert business_minutes_between(schedule, at(VILNIUS, 2026, 12, 24), at(VILNIUS, 2026, 12, 25)) == 0
+    assert business_minutes_between(opened, at(VILNIUS, 2026, 12, 24), at(VILNIUS, 2026, 12, 25)) == 240
+    assert add_business_minutes(opened, at(VILNIUS, 2026, 12, 23, 17), 1) == at(VILNIUS, 2026, 12, 24, 10, 1)
+    assert add_business_minutes(opened, at(VILNIUS, 2026, 12, 28, 9), 1) == at(VILNIUS, 2026, 12, 28, 12, 1)
+    # A whole year with both extra days: they break the week skipping and count exactly.
+    year = at(VILNIUS, 2026, 12, 7), at(VILNIUS, 2027, 1, 4)
+    assert business_minutes_between(opened, *year) == day_walk_minutes(opened, *year)
+
+
+def test_an_extra_day_under_the_previous_nights_hours_counts_that_time_once():
+    nights = (((time(22), time(6)),),) * 7
+    extra = {date(2026, 11, 24): ((time(5), time(9)), (time(8), time(10)))}
+    schedule = Schedule(tz=HELSINKI, weekly=nights, extra=extra)
+    start, end = at(HELSINKI, 2026, 11, 24, 0), at(HELSINKI, 2026, 11, 24, 12)
+    # 00:00-06:00 from Monday night, then 06:00-10:00 of the extra day.
+    assert (
+        business_minutes_between(schedule, start, end) == 10 * 60 == reference_minutes(schedule, start, end)
+    )
+
+
+def test_a_calendar_of_extra_days_only_adds_within_them_and_then_gives_up():
+    schedule = Schedule(tz=VILNIUS, weekly=((),) * 7, extra={date(2026, 12, 5): ((time(10), time(12)),)})
+    assert add_business_minutes(schedule, at(VILNIUS, 2026, 12, 1), 60) == at(VILNIUS, 2026, 12, 5, 11)
+    with pytest.raises(ValueError, match="closed for too long"):
+        add_business_minutes(schedule, at(VILNIUS, 2026, 12, 1), 121)
+
+
 class _Closed:
     def __init__(self, public, custom):
         self.public, self.custom = public, custom
@@ -190,7 +239,27 @@ def schedules(draw):
             days.append(tuple((time(a // 60, a % 60), time(b // 60, b % 60)) for a, b in pairs))
         weekly = tuple(days)
     closed = frozenset(draw(st.lists(st.dates(date(2026, 3, 20), date(2026, 4, 10)), max_size=4)))
-    return Schedule(tz=tz, weekly=weekly, closed=closed)
+    return Schedule(tz=tz, weekly=weekly, closed=closed, extra=draw(extra_open_days(closed)))
+
+
+# Extra open days near the instants drawn below (both DST changes and June), some on closed days.
+extra_dates = st.sampled_from([date(2026, 3, 26), date(2026, 10, 22), date(2026, 5, 31)]).flatmap(
+    lambda first: st.integers(0, 6).map(lambda offset: first + timedelta(days=offset))
+)
+# Any wall-clock interval, crossing midnight or not (00:00-00:00 is the whole day): extra days are not
+# checked against the weekly hours, so they may overlap the previous night or each other.
+any_interval = st.tuples(minutes_of_day, minutes_of_day).map(
+    lambda pair: (time(pair[0] // 60, pair[0] % 60), time(pair[1] // 60, pair[1] % 60))
+)
+
+
+@st.composite
+def extra_open_days(draw, closed):
+    days = draw(st.lists(extra_dates, max_size=4, unique=True))
+    if closed and draw(st.booleans()):  # open one of the closed days
+        day = draw(st.sampled_from(sorted(closed)))
+        days = [*days, day] if day not in days else days
+    return {day: tuple(draw(st.lists(any_interval, min_size=0, max_size=3))) for day in days}
 
 
 # Starts near the spring and autumn changes (01:00 UTC on the last Sundays) and elsewhere, in minutes.
@@ -204,6 +273,34 @@ instants = st.sampled_from(
 def test_between_matches_the_minute_by_minute_reference(schedule, start, length):
     end = start + timedelta(minutes=length)
     assert business_minutes_between(schedule, start, end) == reference_minutes(schedule, start, end)
+
+
+@st.composite
+def extra_days_under_the_span(draw):
+    """A schedule whose extra open days lie right where the span is (the general strategy seldom puts
+    one under the previous night's hours or gives it overlapping intervals)."""
+    schedule = draw(schedules())
+    base = draw(st.sampled_from([date(2026, 3, 28), date(2026, 10, 24), date(2026, 6, 3)]))
+    days = draw(st.lists(st.integers(0, 2), min_size=1, max_size=3, unique=True))
+    extra = {
+        base + timedelta(days=n): tuple(draw(st.lists(any_interval, min_size=1, max_size=3))) for n in days
+    }
+    # In UTC: adding minutes to a local datetime is wall-clock arithmetic, wrong across DST.
+    midnight = datetime.combine(base, time(), tzinfo=schedule.tz).astimezone(UTC)
+    start = midnight + timedelta(minutes=draw(st.integers(-720, 1440)))
+    return Schedule(tz=schedule.tz, weekly=schedule.weekly, closed=schedule.closed, extra=extra), start
+
+
+@settings(max_examples=100, deadline=None)
+@given(extra_days_under_the_span(), st.integers(0, 2 * 24 * 60))
+def test_extra_open_days_match_the_minute_by_minute_reference(case, length):
+    schedule, start = case
+    end = start + timedelta(minutes=length)
+    assert business_minutes_between(schedule, start, end) == reference_minutes(schedule, start, end)
+    minutes = business_minutes_between(schedule, start, end)
+    assert (
+        business_minutes_between(schedule, start, add_business_minutes(schedule, start, minutes)) == minutes
+    )
 
 
 @settings(max_examples=200, deadline=None)

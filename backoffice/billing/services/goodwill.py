@@ -4,20 +4,28 @@ above it, it waits for a supervisor (or admin) to approve or reject it."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backoffice.billing.models import CreditNote, CreditNoteStatus
 from backoffice.billing.money import to_cents
+from backoffice.rosters.models import AgentProfile
 from helpdesk.models import DESK_ROLES, Role, User
 from helpdesk.outbox import outbox_publish
 from tickets.models import Ticket
 
-# What an agent may give on their own, per credit, in any currency; supervisors and admins are not
-# limited. (A per-agent limit belongs on the agent's roster profile once it has one.)
-AGENT_GOODWILL_LIMIT = Decimal("50.00")
 APPROVERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+
+def goodwill_limit_of(user: User) -> Decimal | None:
+    """The largest credit `user` may give on their own, per credit and in any currency: their roster
+    profile's limit, else settings.GOODWILL_DEFAULT_LIMIT; None (no limit) for supervisors and admins."""
+    if user.role in APPROVERS:
+        return None
+    own = AgentProfile.objects.filter(user=user).values_list("goodwill_limit", flat=True).first()
+    return own if own is not None else Decimal(settings.GOODWILL_DEFAULT_LIMIT)
 
 
 @transaction.atomic
@@ -32,7 +40,8 @@ def goodwill_credit_propose(
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the credit is given.")})
     requester = ticket.requester
-    within_limit = by.role in APPROVERS or amount <= AGENT_GOODWILL_LIMIT
+    limit = goodwill_limit_of(by)
+    within_limit = limit is None or amount <= limit
     note = CreditNote(
         customer=None if requester.organization_id else requester,
         organization_id=requester.organization_id,

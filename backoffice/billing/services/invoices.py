@@ -22,7 +22,6 @@ from backoffice.billing.models import (
     InvoiceStatus,
     Payment,
     PaymentMethod,
-    PlanKind,
     Subscription,
     SubscriptionStatus,
 )
@@ -75,35 +74,16 @@ def invoice_create(
     return invoice
 
 
-@transaction.atomic
-def invoice_create_for_subscription(
-    *, subscription: Subscription, by: User | None, tax_rate: Decimal = DEFAULT_TAX_RATE
-) -> Invoice:
-    """A draft for the subscription: a flat plan bills its price; an hourly plan bills the support
-    time logged since the last invoice (at the plan's price per hour)."""
-    from backoffice.billing.services.time import invoice_add_billable_time
-
-    plan = subscription.plan
-    invoice = invoice_create(
-        customer=subscription.customer,
-        organization=subscription.organization,
-        currency=plan.currency,
-        tax_rate=tax_rate,
-        subscription=subscription,
-        by=by,
-    )
-    if plan.kind == PlanKind.HOURLY:
-        invoice_add_billable_time(invoice=invoice, plan=plan)
-        _refresh_amounts(invoice)
-        invoice.save(update_fields=["total", "balance"])
-        return invoice
-    description = _("%(plan)s, %(period)s subscription") % {
-        "plan": plan.name,
-        "period": plan.get_period_display().lower(),
-    }
-    return invoice_line_add(
-        invoice=invoice, description=description, quantity=Decimal(1), unit_price=plan.price
-    )
+def line_values_checked(*, quantity: Decimal, unit_price: Decimal) -> None:
+    """A line bills something: a negative or zero amount would be a credit, and credit is given with
+    a credit note (which keeps its reason), never by a line."""
+    errors = {}
+    if quantity is None or Decimal(quantity) <= 0:
+        errors["quantity"] = _("Enter a quantity greater than zero; a negative amount is a credit note.")
+    if unit_price is None or Decimal(unit_price) <= 0:
+        errors["unit_price"] = _("Enter a unit price greater than zero; a negative amount is a credit note.")
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -120,6 +100,7 @@ def invoice_line_add(
         raise ValidationError(
             _("Lines can be added to drafts only; an issued invoice is corrected by a credit note.")
         )
+    line_values_checked(quantity=quantity, unit_price=unit_price)
     line = InvoiceLine(
         invoice=invoice,
         description=description.strip(),

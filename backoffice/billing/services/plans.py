@@ -7,17 +7,39 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from backoffice.billing.models import BillingPeriod, Plan, Subscription, SubscriptionStatus
+from backoffice.billing.models import BillingPeriod, Plan, PlanKind, Subscription, SubscriptionStatus
 from customers.models import Customer, Organization
 from helpdesk.models import User
 from helpdesk.outbox import outbox_publish
 
-PLAN_FIELDS = ("name", "price", "currency", "period", "support_tier", "kind", "active")
+PLAN_FIELDS = (
+    "name",
+    "price",
+    "currency",
+    "period",
+    "support_tier",
+    "kind",
+    "included_hours",
+    "hourly_rate",
+    "active",
+)
 
 
 def _validated(plan: Plan) -> Plan:
     plan.currency = plan.currency.upper()
     plan.full_clean()
+    # Time is money only at a price: an hourly plan's price is per hour, a prepaid-hours plan needs its
+    # hours per period and the rate of the hours beyond them.
+    if plan.kind == PlanKind.HOURLY and plan.price <= 0:
+        raise ValidationError({"price": _("An hourly plan's price is the price of an hour: enter it.")})
+    if plan.kind == PlanKind.PREPAID_HOURS:
+        errors = {}
+        if not plan.included_hours or plan.included_hours <= 0:
+            errors["included_hours"] = _("Enter the hours a prepaid-hours plan includes per period.")
+        if not plan.hourly_rate or plan.hourly_rate <= 0:
+            errors["hourly_rate"] = _("Enter the price of an hour beyond the prepaid hours.")
+        if errors:
+            raise ValidationError(errors)
     return plan
 
 
@@ -69,6 +91,10 @@ def subscription_create(
         start_date=start_date,
         renewal_date=renewal_after(start_date, plan.period),
         status=status,
+        # A prepaid-hours plan starts with its first period's hours.
+        prepaid_minutes=int(plan.included_hours * 60)
+        if plan.kind == PlanKind.PREPAID_HOURS and plan.included_hours
+        else 0,
     )
     if organization is not None and organization.support_tier != plan.support_tier:
         organization.support_tier = plan.support_tier

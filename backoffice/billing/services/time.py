@@ -6,10 +6,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from backoffice.billing.models import Invoice, InvoiceLine, Plan, TimeEntry
+from backoffice.billing.models import Invoice, InvoiceLine, Plan, PlanKind, TimeEntry
+from backoffice.billing.services.prepaid import prepaid_draw
 from helpdesk.models import DESK_ROLES, User
 from tickets.models import Ticket
 
@@ -28,7 +29,8 @@ def time_entry_log(
     )
     entry.full_clean()
     entry.save()
-    return entry
+    # Customers on a prepaid-hours plan pay for this time from their balance, as far as it goes.
+    return prepaid_draw(entry=entry)
 
 
 def unbilled_time(*, invoice: Invoice):
@@ -41,18 +43,31 @@ def unbilled_time(*, invoice: Invoice):
 
 
 def invoice_add_billable_time(*, invoice: Invoice, plan: Plan) -> InvoiceLine | None:
-    """Within the caller's transaction (a draft being made): one line for the unbilled time at the
-    plan's price per hour; the entries are locked and marked so they are billed once."""
-    entries = list(unbilled_time(invoice=invoice).select_for_update(of=("self",)))
-    minutes = sum(entry.minutes for entry in entries)
+    """Within the caller's transaction (a draft being made): one line for the unbilled time, at the
+    plan's price per hour (hourly plans) or its hourly rate (prepaid-hours plans, which bill only what
+    the prepaid balance did not cover: `minutes - prepaid_minutes` of each entry). The entries are
+    locked and marked so they are billed once; time fully paid from the balance is left alone."""
+    rate = plan.hourly_rate if plan.kind == PlanKind.PREPAID_HOURS else plan.price
+    if not rate or rate <= 0:
+        return None  # nothing to charge the time at; it stays unbilled
+    entries = list(
+        unbilled_time(invoice=invoice)
+        .filter(minutes__gt=F("prepaid_minutes"))
+        .select_for_update(of=("self",))
+    )
+    minutes = sum(entry.minutes - entry.prepaid_minutes for entry in entries)
     if not minutes:
         return None
     hours = (Decimal(minutes) / 60).quantize(HOURS, rounding=ROUND_HALF_UP)
+    if plan.kind == PlanKind.PREPAID_HOURS:
+        description = _("Support time beyond the prepaid hours, %(minutes)s minutes") % {"minutes": minutes}
+    else:
+        description = _("Support time, %(minutes)s minutes") % {"minutes": minutes}
     line = InvoiceLine.objects.create(
         invoice=invoice,
-        description=_("Support time, %(minutes)s minutes") % {"minutes": minutes},
+        description=description,
         quantity=hours,
-        unit_price=plan.price,
+        unit_price=rate,
         position=invoice.lines.count() + 1,
     )
     TimeEntry.objects.filter(pk__in=[entry.pk for entry in entries]).update(invoice_line=line)

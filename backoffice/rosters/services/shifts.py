@@ -1,4 +1,4 @@
-"""Every write of the rosters: shifts, patterns, week generation and time off."""
+"""Writes of the rosters: shifts, week generation from the patterns, and time off."""
 
 from datetime import date, datetime, timedelta
 
@@ -10,26 +10,28 @@ from django.utils.translation import gettext as _
 
 from backoffice.models import Team
 from backoffice.rosters.models import AgentProfile, Shift, ShiftPattern, TimeOff, TimeOffStatus
+from backoffice.rosters.services.permissions import can_manage_rosters
+from backoffice.rosters.services.permissions import require_manager as _require_manager
 from helpdesk.models import DESK_ROLES, Role, User
 
-ROSTER_MANAGERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
-
-def can_manage_rosters(user: User) -> bool:
-    return user.is_authenticated and user.role in ROSTER_MANAGERS
-
-
-def _require_manager(by: User | None) -> None:
-    # `by=None` is the system (a management command, a test fixture); people must be supervisors.
-    if by is not None and not can_manage_rosters(by):
-        raise PermissionDenied(_("Only supervisors and admins manage rosters."))
-
-
-def _lock_agent(agent: User) -> None:
+def lock_agent(agent: User) -> None:
     """Serialise roster writes per agent: the overlap check below holds under this row lock (a
     PostgreSQL exclusion constraint would need btree_gist; the lock works on SQLite too)."""
     profile, _created = AgentProfile.objects.get_or_create(user=agent)
     AgentProfile.objects.select_for_update().filter(pk=profile.pk).first()
+
+
+def require_team_member(agent: User, team: Team) -> None:
+    if agent.role not in DESK_ROLES:
+        raise ValidationError({"agent": _("Only agents, supervisors and admins can have shifts.")})
+    if not team.members.filter(pk=agent.pk).exists():
+        raise ValidationError(
+            {
+                "agent": _("%(agent)s is not a member of %(team)s.")
+                % {"agent": agent.get_short_name(), "team": team.name}
+            }
+        )
 
 
 def _check_span(start: datetime, end: datetime) -> None:
@@ -67,17 +69,9 @@ def shift_create(
 ) -> Shift:
     """A single shift; refused with a clear error when it overlaps another of the agent's shifts."""
     _require_manager(by)
-    if agent.role not in DESK_ROLES:
-        raise ValidationError({"agent": _("Only agents, supervisors and admins can have shifts.")})
-    if not team.members.filter(pk=agent.pk).exists():
-        raise ValidationError(
-            {
-                "agent": _("%(agent)s is not a member of %(team)s.")
-                % {"agent": agent.get_short_name(), "team": team.name}
-            }
-        )
+    require_team_member(agent, team)
     _check_span(start, end)
-    _lock_agent(agent)
+    lock_agent(agent)
     _refuse_overlap(agent=agent, start=start, end=end)
     return Shift.objects.create(agent=agent, team=team, start=start, end=end, pattern=pattern, created_by=by)
 
@@ -86,39 +80,6 @@ def shift_create(
 def shift_delete(*, shift: Shift, by: User | None) -> None:
     _require_manager(by)
     shift.delete()
-
-
-@transaction.atomic
-def shift_pattern_create(
-    *,
-    agent: User,
-    team: Team,
-    weekday: int,
-    start_time,
-    end_time,
-    valid_from: date,
-    valid_until: date | None = None,
-    time_zone: str = "",
-    by: User | None,
-) -> ShiftPattern:
-    _require_manager(by)
-    if valid_until is not None and valid_until < valid_from:
-        raise ValidationError({"valid_until": _("The pattern must end on or after its first day.")})
-    if start_time == end_time:
-        raise ValidationError({"end_time": _("The end must differ from the start.")})
-    pattern = ShiftPattern(
-        agent=agent,
-        team=team,
-        weekday=weekday,
-        start_time=start_time,
-        end_time=end_time,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        time_zone=time_zone or timezone.get_default_timezone_name(),
-    )
-    pattern.full_clean()
-    pattern.save()
-    return pattern
 
 
 def week_monday(day: date) -> date:

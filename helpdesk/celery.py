@@ -42,12 +42,47 @@ BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    # Every few seconds: SLA warnings and breaches that have come fire (only due tickets are read, through
+    # an index; a sweep that overlaps another skips the tickets the other one holds).
+    "sla-sweep": {
+        "task": "tickets.tasks.sla_sweep",
+        "schedule": float(os.environ.get("SLA_SWEEP_SECONDS", "2")),
+        "options": {"expires": 10, "queue": "sla"},
+    },
+    # Every minute: tickets waiting in a team's queue are routed when a shift has started, an agent's
+    # time off ended or they resumed auto-assignment (changes on the desk route at once, by event).
+    "route-waiting": {
+        "task": "tickets.tasks.route_waiting",
+        "schedule": 60.0,
+        "options": {"expires": 50, "queue": "routing"},
+    },
+    # Every minute: time-based rules ("pending for 3 days → remind") over every ticket they match;
+    # each firing is recorded, so a rule never fires twice for the same stretch in a status.
+    "rules-time-based": {
+        "task": "tickets.tasks.rules_time_based",
+        "schedule": 60.0,
+        "options": {"expires": 50, "queue": "routing"},
+    },
+    # Hourly: the notification digests, and instant notification emails whose sending was lost.
+    "notification-digests": {
+        "task": "tickets.tasks.notification_digests",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000, "queue": "notify"},
+    },
     # Daily at 00:30 (the company's time zone): issued invoices past their due date become overdue and
     # their owners' subscriptions past due. Idempotent, so a missed or repeated run is harmless.
     "billing-mark-overdue": {
         "task": "backoffice.billing.tasks.billing_mark_overdue",
         "schedule": crontab(hour=0, minute=30),
         "options": {"expires": 3600},
+    },
+    # Daily at 01:00, after the overdue job: subscriptions whose renewal date has come are invoiced for
+    # the new period (or cancelled, when set to end), prepaid hours topped up, renewal dates moved on.
+    # Each subscription is locked and re-checked, so a repeated or concurrent run makes no second invoice.
+    "billing-renew-subscriptions": {
+        "task": "backoffice.billing.tasks.subscriptions_renew_due",
+        "schedule": crontab(hour=1, minute=0),
+        "options": {"expires": 3600, "queue": "default"},
     },
 }
 

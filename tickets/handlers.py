@@ -1,5 +1,6 @@
 """Outbox handlers of the tickets app (autodiscovered; see helpdesk/outbox.py)."""
 
+from django.db import transaction
 from django.utils import timezone
 
 from helpdesk.models import OutboxEvent
@@ -7,10 +8,11 @@ from helpdesk.outbox import outbox_handler
 from tickets.channels.auto_reply import acknowledge_new_ticket
 from tickets.channels.social import social_reply_queue
 from tickets.models import Channel, RuleTrigger, Ticket
+from tickets.notifications.fanout import EMAIL_CHUNK, notifications_fan_out
 from tickets.routing.assignment import ticket_route, tickets_route_waiting
 from tickets.rules.engine import rules_run
 from tickets.sla.engine import sla_recompute
-from tickets.tasks import email_deliver_task, social_deliver_task
+from tickets.tasks import email_deliver_task, notification_emails_task, social_deliver_task
 
 
 @outbox_handler("ticket.replied", "ticket.auto_replied", queue="notify")
@@ -88,3 +90,24 @@ def route_after_change(event: OutboxEvent) -> None:
     team_id = Ticket.objects.filter(pk=ticket_id).values_list("team_id", flat=True).first()
     if team_id is not None:
         tickets_route_waiting(team_id=team_id, now=timezone.now())
+
+
+@outbox_handler(
+    "ticket.created",
+    "ticket.updated",
+    "ticket.customer_replied",
+    "ticket.noted",
+    "sla.warning",
+    "sla.breach",
+    "rule.notify",
+    queue="notify",
+)
+def notify_staff(event: OutboxEvent) -> None:
+    """Desk staff hear of the event in the desk and by email, as their preferences say. The emails
+    are queued once this handler's rows are committed (a lost queueing is caught by the hourly job)."""
+    ids = notifications_fan_out(event)
+    for start in range(0, len(ids), EMAIL_CHUNK):
+        chunk = ids[start : start + EMAIL_CHUNK]
+        transaction.on_commit(
+            lambda chunk=chunk: notification_emails_task.apply_async(args=[chunk], queue="notify")
+        )

@@ -10,6 +10,8 @@ from tickets.channels.email_out import email_deliver
 from tickets.channels.imap import imap_poll
 from tickets.channels.social import SendError, social_deliver
 from tickets.models import ImapSource
+from tickets.notifications.email import notification_digests_send, notification_emails_send, pending_emails
+from tickets.notifications.fanout import EMAIL_CHUNK
 from tickets.routing.assignment import teams_with_waiting_tickets, tickets_route_waiting
 from tickets.rules.engine import rules_run_time_based
 from tickets.sla.engine import sla_sweep
@@ -105,3 +107,18 @@ def route_waiting_task() -> int:
 def rules_time_based_task() -> int:
     """Time-based rules ("pending for 3 days") over every ticket they match, each firing once."""
     return rules_run_time_based(now=timezone.now())
+
+
+@shared_task(name="tickets.tasks.notification_emails", bind=True, max_retries=3, default_retry_delay=30)
+def notification_emails_task(self, ids: list[int]) -> int:
+    """Send a chunk of notification emails (each at most once; failures stay on their rows)."""
+    return notification_emails_send(ids=ids)
+
+
+@shared_task(name="tickets.tasks.notification_digests")
+def notification_digests_task() -> int:
+    """Hourly: the digests, and instant emails whose sending was lost or failed."""
+    waiting = pending_emails(now=timezone.now())
+    for start in range(0, len(waiting), EMAIL_CHUNK):
+        notification_emails_send(ids=waiting[start : start + EMAIL_CHUNK])
+    return notification_digests_send()

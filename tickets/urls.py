@@ -2,6 +2,7 @@ from django.urls import path
 
 from customers import csv_views, gdpr_views, list_views, merge_views, profile_views
 from tickets import views
+from tickets.notifications import views as notification_views
 from tickets.rules import views as rule_views
 
 app_name = "desk"
@@ -11,6 +12,11 @@ urlpatterns = [
     path("views/saved-<int:pk>/delete/", views.saved_view_delete, name="saved_view_delete"),
     path("views/<slug:key>/", views.queue, name="queue"),
     path("search/", views.search, name="search"),
+    path("notifications/", notification_views.notifications_inbox, name="notifications"),
+    path("notifications/bell/", notification_views.notifications_bell, name="notifications_bell"),
+    path("notifications/read/", notification_views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/settings/", notification_views.notification_settings, name="notification_settings"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
     path("rules/", rule_views.rule_list, name="rules"),
     path("rules/new/", rule_views.rule_edit, name="rule_new"),
     path("rules/<int:pk>/", rule_views.rule_edit, name="rule_edit"),

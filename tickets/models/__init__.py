@@ -24,6 +24,14 @@ from tickets.models.core import (
 )
 from tickets.models.email import InboundEmail, InboundStatus, Mailbox
 from tickets.models.imap import ImapAuth, ImapSecurity, ImapSource
+from tickets.models.notifications import (
+    DeliveryStatus,
+    EmailMode,
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+    NotificationPreference,
+)
 from tickets.models.routing import AssignmentTurn
 from tickets.models.rules import Rule, RuleFiring, RuleTrigger, YesNo
 from tickets.models.sla import SlaEvent, SlaEventKind, SlaMetric, SlaPolicy
@@ -39,6 +47,8 @@ __all__ = [
     "Channel",
     "ChatSession",
     "ChatStatus",
+    "DeliveryStatus",
+    "EmailMode",
     "ImapAuth",
     "ImapSecurity",
     "ImapSource",
@@ -47,6 +57,10 @@ __all__ = [
     "Macro",
     "Mailbox",
     "Message",
+    "Notification",
+    "NotificationChannel",
+    "NotificationKind",
+    "NotificationPreference",
     "Priority",
     "Rule",
     "RuleFiring",

@@ -110,14 +110,16 @@ document.addEventListener("click", (event) => {
   body.focus();
 });
 
-// SLA countdowns: every second, each <time data-countdown> shows H:MM left (or −H:MM overdue) and
-// its state class, the same format the server renders. Rows swapped in by htmx are found each tick.
+// SLA countdowns: every second, each <time data-countdown> shows H:MM:SS left (or −H:MM:SS overdue)
+// and its state class, the same format the server renders. Rows swapped in by htmx are found each tick.
 (() => {
   const AT_RISK_MS = 3600 * 1000;
   function render(element, now) {
     const left = Date.parse(element.getAttribute("datetime")) - now;
-    const minutes = Math.floor(Math.abs(left) / 60000);
-    const text = `${left < 0 ? "−" : ""}${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, "0")}`;
+    const seconds = Math.floor(Math.abs(left) / 1000);
+    const pad = (value) => String(value).padStart(2, "0");
+    const clock = `${Math.floor(seconds / 3600)}:${pad(Math.floor(seconds / 60) % 60)}:${pad(seconds % 60)}`;
+    const text = `${left < 0 ? "−" : ""}${clock}`;
     if (element.textContent !== text) element.textContent = text;
     element.classList.toggle("sla-breached", left <= 0);
     element.classList.toggle("sla-at-risk", left > 0 && left < AT_RISK_MS);

@@ -84,7 +84,9 @@ class SlaPolicy(models.Model):
         help_text=_("Empty: the calendar of the ticket's team, else the default calendar."),
     )
     warning_percent = models.PositiveSmallIntegerField(
-        _("warn at (% of the target)"), default=75, validators=[MinValueValidator(1), MaxValueValidator(99)]
+        _("warn at (percent of the target)"),
+        default=75,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
     )
     pause_statuses = models.JSONField(
         _("paused while"),

@@ -67,10 +67,11 @@ SLA_AT_RISK_SECONDS = 3600
 
 
 def _remaining(seconds: float) -> str:
-    """H:MM left, or −H:MM overdue: no words, so the same in every language (desk.js keeps it live)."""
+    """H:MM:SS left, or −H:MM:SS overdue: no words, so the same in every language (desk.js keeps
+    it live, second by second)."""
     sign = "−" if seconds < 0 else ""
-    minutes = int(abs(seconds) // 60)
-    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+    whole = int(abs(seconds))
+    return f"{sign}{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
 
 
 @register.simple_tag

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from helpdesk import views
+from tickets.rules import answer_views
 from tickets.views import contact
 
 admin.site.site_header = "Helpdesk administration"
@@ -20,4 +21,5 @@ urlpatterns = [
     path("channels/", include("tickets.channel_urls")),
     path("contact/", contact.contact_form, name="contact"),
     path("chat/", include("tickets.chat_urls")),
+    path("answers/<str:token>/", answer_views.answer_feedback, name="answer_feedback"),
 ]

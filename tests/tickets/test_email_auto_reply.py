@@ -49,9 +49,16 @@ def test_it_is_written_in_the_customers_language_or_the_mailboxs_own_words(ackno
 
     acknowledging.auto_reply_text = "Gavome, ačiū."
     acknowledging.save()
-    assert acknowledge_new_ticket(new_ticket(acknowledging, sender="jonas@example.lt").pk).body_text == (
-        "Gavome, ačiū."
-    )
+    own_words = acknowledge_new_ticket(new_ticket(acknowledging, sender="jonas@example.lt").pk).body_text
+    assert own_words.startswith("Gavome, ačiū.\n\n")
+
+
+def test_it_says_when_an_answer_can_be_expected(acknowledging):
+    ticket = new_ticket(acknowledging)  # the mailbox's team has no history and nobody on shift
+
+    body = acknowledge_new_ticket(ticket.pk).body_text
+
+    assert "We expect to answer by " in body
 
 
 def test_a_ticket_is_acknowledged_once_and_only_when_the_mailbox_says_so(mailbox, acknowledging):

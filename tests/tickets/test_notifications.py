@@ -198,3 +198,20 @@ def test_settings_are_saved_and_bad_values_refused(client, ona):
     saved = NotificationPreference.objects.get(user=ona, kind="assigned")
     assert (saved.in_app, saved.email) == (True, "off")
     assert NotificationPreference.objects.get(user=ona, kind="mentioned").in_app is False
+
+
+def test_failed_deliveries_are_visible_in_the_admin(client, rasa, ona, aino, desk_team):
+    ticket = make_ticket(team=desk_team)
+    ticket_update(ticket=ticket, by=aino, changes={"assignee": ona})
+    notifications_fan_out(latest("ticket.updated"))
+    Notification.objects.filter(channel="email").update(
+        status="failed", attempts=5, last_error="SMTPRecipientsRefused"
+    )
+    client.force_login(rasa)
+
+    page = client.get(
+        reverse("admin:tickets_notification_changelist") + "?status__exact=failed"
+    ).content.decode()
+
+    assert "SMTPRecipientsRefused" in page
+    assert client.get(reverse("admin:tickets_notification_add")).status_code == 403

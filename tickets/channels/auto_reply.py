@@ -10,10 +10,11 @@ within AUTO_REPLY_WINDOW_MINUTES: two auto-responders answering each other stop 
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from tickets.models import Channel, Mailbox, Message, Ticket
@@ -47,6 +48,9 @@ def acknowledge_new_ticket(ticket_id: int) -> Message | None:
             "answer it as soon as we can. To add anything, simply reply to this email.\n\n"
             "This is an automatic reply."
         ) % {"number": f"#{ticket.pk}"}
+        expected = _expected_reply_line(ticket)
+        if expected:
+            body = f"{body}\n\n{expected}"
     return message_add(ticket=ticket, body=body, channel=Channel.EMAIL, metadata={"auto_reply": True})
 
 
@@ -66,3 +70,15 @@ def auto_reply_refusal(ticket: Ticket, first: Message) -> str:
     if recent.count() >= settings.AUTO_REPLY_MAX_PER_SENDER:
         return "The sender already got the most automatic replies allowed for now."
     return ""
+
+
+def _expected_reply_line(ticket: Ticket) -> str:
+    """ "We expect to answer by …", in the requester's time zone, from the forecast (sla/forecast.py)."""
+    from tickets.sla.forecast import expected_first_reply
+
+    forecast = expected_first_reply(ticket, now=timezone.now())
+    if forecast is None:
+        return ""
+    zone = ZoneInfo(ticket.requester.time_zone) if ticket.requester.time_zone else None
+    when = formats.date_format(timezone.localtime(forecast.at, zone), "SHORT_DATETIME_FORMAT")
+    return _("We expect to answer by %(when)s.") % {"when": when}

@@ -33,7 +33,7 @@ from tickets.models.notifications import (
     NotificationPreference,
 )
 from tickets.models.routing import AssignmentTurn
-from tickets.models.rules import Rule, RuleFiring, RuleTrigger, YesNo
+from tickets.models.rules import AnswerBotReply, AnswerOutcome, Rule, RuleFiring, RuleTrigger, YesNo
 from tickets.models.sla import SlaEvent, SlaEventKind, SlaMetric, SlaPolicy
 from tickets.models.social import SocialAccount, SocialKind
 
@@ -41,6 +41,8 @@ __all__ = [
     "TRANSITIONS",
     "UNSOLVED",
     "Activity",
+    "AnswerBotReply",
+    "AnswerOutcome",
     "AssignmentTurn",
     "Attachment",
     "AuthorKind",

@@ -126,6 +126,14 @@ class Rule(models.Model):
         related_name="+",
         help_text=_("An automatic public reply (never to automatic mail, and at most once per ticket)."),
     )
+    answer_with_articles = models.BooleanField(
+        _("answer with knowledge base articles"),
+        default=False,
+        help_text=_(
+            "An automatic reply with the best-matching public articles in the customer's language, and "
+            "links to say whether one solved it."
+        ),
+    )
     notify = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("notify"),
@@ -174,3 +182,29 @@ class RuleFiring(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} · #{self.ticket_id} · {self.occasion}"
+
+
+class AnswerOutcome(models.TextChoices):
+    WAITING = "", _("No answer yet")
+    SOLVED = "solved", _("An article solved it")
+    NEEDS_HELP = "needs_help", _("Still needs help")
+
+
+class AnswerBotReply(models.Model):
+    """The articles the answer bot sent on a ticket and what the customer said about them: solved
+    ones are the deflections the dashboards count."""
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="answer_bot_replies")
+    rule = models.ForeignKey(Rule, null=True, on_delete=models.SET_NULL, related_name="+")
+    articles = models.JSONField(default=list)  # [{"id": translation id, "title": ...}]
+    outcome = models.CharField(max_length=10, choices=AnswerOutcome.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("answer bot reply")
+        verbose_name_plural = _("answer bot replies")
+        indexes = [models.Index(fields=["outcome", "decided_at"], name="answer_bot_outcome_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.outcome or '-'}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from helpdesk.outbox import outbox_publish
 from tickets.models import Channel, Message, Rule, RuleFiring, RuleTrigger, Ticket
+from tickets.rules.answer_bot import answer_bot_reply
 from tickets.rules.conditions import TicketFacts, keyword_list, rule_matches
 from tickets.services.conversation import message_add
 from tickets.services.core import ticket_set_tags, ticket_update
@@ -112,6 +113,8 @@ def _act(rule: Rule, ticket: Ticket) -> dict:
             done["follower_refused"] = _("%(name)s may not see this ticket.") % {"name": rule.add_follower}
     if rule.reply_with:
         done.update(_auto_reply(rule, ticket))
+    if rule.answer_with_articles:
+        done.update(answer_bot_reply(rule, ticket))
     notify = [user.pk for user in rule.notify.all()]
     if notify:
         outbox_publish(

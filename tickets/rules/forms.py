@@ -49,6 +49,7 @@ class RuleForm(forms.ModelForm):
             "add_follower",
             "require_skills",
             "reply_with",
+            "answer_with_articles",
             "notify",
         ]
         widgets = {
@@ -84,6 +85,7 @@ class RuleForm(forms.ModelForm):
         "add_follower",
         "require_skills",
         "reply_with",
+        "answer_with_articles",
         "notify",
     )
 

@@ -54,6 +54,8 @@ def planned_changes(rule: Rule, ticket: Ticket) -> list[str]:
         changes.append(_("requires %(value)s") % {"value": ", ".join(skills)})
     if rule.reply_with:
         changes.append(_("automatic reply: %(value)s") % {"value": rule.reply_with})
+    if rule.answer_with_articles:
+        changes.append(_("answers with knowledge base articles"))
     if rule.notify.all():
         changes.append(
             _("notifies %(value)s") % {"value": ", ".join(str(user) for user in rule.notify.all())}

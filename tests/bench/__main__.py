@@ -66,7 +66,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--database", default="helpdesk_bench", help="database name, must end in _bench")
     parser.add_argument("--seed-only", action="store_true", help="seed (or check) the data, measure nothing")
     parser.add_argument("--show-queries", action="store_true", help="print the slowest SQL of pages, ingest")
-    parser.add_argument("--only", choices=["desk", "ingest"], help="measure only the pages or the ingest")
+    parser.add_argument(
+        "--only",
+        choices=["desk", "ingest", "automation"],
+        help="measure only the pages, ingest or automation",
+    )
     parser.add_argument("--messages", type=int, default=600, help="emails per ingest round (default 600)")
     return parser.parse_args(argv)
 
@@ -110,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.seed_only:
         return 0
 
-    if args.only != "ingest":
+    if args.only in (None, "desk"):
         from tests.bench import measure
 
         results = measure.run(facts, repeat=args.repeat)
@@ -121,11 +125,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.show_queries:
             print()
             print(measure.slowest_queries(results))
-    if args.only != "desk":
+    if args.only in (None, "automation"):
+        from tests.bench import automation
+
+        print("\nMeasuring automation (SLA sweep and lag, routing, fan-out) ...", flush=True)
+        print(automation.table(automation.run()))
+    if args.only in (None, "ingest"):
         from tests.bench import ingest
 
-        if args.only != "ingest":
-            print()
+        print()
         steps, statuses, ingested = ingest.run(args.messages)
         print()
         print(ingest.table(steps, ingested))

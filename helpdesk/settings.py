@@ -298,6 +298,13 @@ CONTACT_FORM_RATE = env.int("CONTACT_FORM_RATE", default=5)
 CONTACT_FORM_WINDOW = env.int("CONTACT_FORM_WINDOW", default=600)
 # Rosters: the staffing view flags an hour as understaffed above this many expected tickets per agent.
 ROSTER_TICKETS_PER_AGENT_HOUR = env.float("ROSTER_TICKETS_PER_AGENT_HOUR", default=4.0)
+# Outbound webhooks (tickets/notifications/webhooks.py): attempts per delivery, seconds to wait for an
+# answer, failed deliveries in a row before a subscription is switched off, and whether targets inside
+# private networks are allowed (off: no server-side request forgery into our own network).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)
 # Billing: the goodwill credit an agent may give without approval when their profile sets no limit.
 GOODWILL_DEFAULT_LIMIT = env.str("GOODWILL_DEFAULT_LIMIT", default="50.00")
 

@@ -21,6 +21,7 @@ from tickets.models import (
     SocialKind,
     Tag,
 )
+from tickets.notifications import admin as notification_admin  # noqa: F401 (registers its models)
 from tickets.sla import admin as sla_admin  # noqa: F401 (registers the SLA policies)
 
 

@@ -8,11 +8,18 @@ from helpdesk.outbox import outbox_handler
 from tickets.channels.auto_reply import acknowledge_new_ticket
 from tickets.channels.social import social_reply_queue
 from tickets.models import Channel, RuleTrigger, Ticket
+from tickets.models.notifications import WEBHOOK_EVENTS
 from tickets.notifications.fanout import EMAIL_CHUNK, notifications_fan_out
+from tickets.notifications.webhooks import webhook_deliveries_create
 from tickets.routing.assignment import ticket_route, tickets_route_waiting
 from tickets.rules.engine import rules_run
 from tickets.sla.engine import sla_recompute
-from tickets.tasks import email_deliver_task, notification_emails_task, social_deliver_task
+from tickets.tasks import (
+    email_deliver_task,
+    notification_emails_task,
+    social_deliver_task,
+    webhook_deliver_task,
+)
 
 
 @outbox_handler("ticket.replied", "ticket.auto_replied", queue="notify")
@@ -110,4 +117,13 @@ def notify_staff(event: OutboxEvent) -> None:
         chunk = ids[start : start + EMAIL_CHUNK]
         transaction.on_commit(
             lambda chunk=chunk: notification_emails_task.apply_async(args=[chunk], queue="notify")
+        )
+
+
+@outbox_handler(*WEBHOOK_EVENTS, queue="notify")
+def webhooks_enqueue(event: OutboxEvent) -> None:
+    """Integrations subscribed to the event get it, signed, from a task that retries on its own."""
+    for delivery_id in webhook_deliveries_create(event):
+        transaction.on_commit(
+            lambda pk=delivery_id: webhook_deliver_task.apply_async(args=[pk], queue="notify")
         )

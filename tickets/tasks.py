@@ -12,6 +12,7 @@ from tickets.channels.social import SendError, social_deliver
 from tickets.models import ImapSource
 from tickets.notifications.email import notification_digests_send, notification_emails_send, pending_emails
 from tickets.notifications.fanout import EMAIL_CHUNK
+from tickets.notifications.webhooks import webhook_deliver
 from tickets.routing.assignment import teams_with_waiting_tickets, tickets_route_waiting
 from tickets.rules.engine import rules_run_time_based
 from tickets.sla.engine import sla_sweep
@@ -122,3 +123,14 @@ def notification_digests_task() -> int:
     for start in range(0, len(waiting), EMAIL_CHUNK):
         notification_emails_send(ids=waiting[start : start + EMAIL_CHUNK])
     return notification_digests_send()
+
+
+@shared_task(name="tickets.tasks.webhook_deliver", bind=True, max_retries=None)
+def webhook_deliver_task(self, delivery_id: int) -> str:
+    """One webhook delivery; retried with exponential backoff (capped at five minutes) until
+    WEBHOOK_MAX_ATTEMPTS attempts, then given up and kept with its last answer."""
+    final = self.request.retries + 1 >= settings.WEBHOOK_MAX_ATTEMPTS
+    result = webhook_deliver(delivery_id=delivery_id, final_attempt=final)
+    if result == "retry":
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 300))
+    return result

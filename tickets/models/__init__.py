@@ -31,6 +31,8 @@ from tickets.models.notifications import (
     NotificationChannel,
     NotificationKind,
     NotificationPreference,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 from tickets.models.routing import AssignmentTurn
 from tickets.models.rules import AnswerBotReply, AnswerOutcome, Rule, RuleFiring, RuleTrigger, YesNo
@@ -80,6 +82,8 @@ __all__ = [
     "TicketPresence",
     "TicketQuerySet",
     "TicketType",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "YesNo",
     "attachment_path",
     "user_team_ids",

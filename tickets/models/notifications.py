@@ -2,6 +2,8 @@
 fan-out never notify twice (tickets/notifications/). In-app rows are the bell's inbox; email rows
 carry their sending state."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -98,3 +100,69 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind}"
+
+
+# What an integration may subscribe to (the outbox events of the same names).
+WEBHOOK_EVENTS = [
+    "ticket.created",
+    "ticket.updated",
+    "ticket.replied",
+    "ticket.customer_replied",
+    "ticket.noted",
+    "ticket.merged",
+    "sla.warning",
+    "sla.breach",
+]
+
+
+def new_webhook_secret() -> str:
+    return secrets.token_hex(32)
+
+
+class WebhookSubscription(models.Model):
+    """An integration's URL that receives the chosen events, signed with its secret (HMAC-SHA256)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("URL"), max_length=500)
+    secret = models.CharField(_("secret"), max_length=64, default=new_webhook_secret)
+    events = models.JSONField(_("events"), default=list)
+    active = models.BooleanField(_("active"), default=True)
+    # Consecutive deliveries that failed for good; at WEBHOOK_DISABLE_AFTER the subscription stops.
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    disabled_at = models.DateTimeField(_("disabled at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookDelivery(models.Model):
+    """One event for one subscription: its id is the delivery id receivers deduplicate by."""
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.BigIntegerField()
+    event_name = models.CharField(max_length=50)
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.CharField(max_length=500, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "event_id"], name="webhook_delivery_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_name} → {self.subscription}"

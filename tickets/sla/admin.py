@@ -1,12 +1,11 @@
-"""The admin of SLA policies (configuration, per DESIGN.md), and the read-only records of the SLA events
-that fired and of the notifications sent (failures included)."""
+"""The admin of SLA policies (configuration, per DESIGN.md) and the read-only record of what fired."""
 
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import SupportTier
-from tickets.models import Channel, Notification, Priority, SlaEvent, SlaPolicy, Status, TicketType
+from tickets.models import Channel, Priority, SlaEvent, SlaPolicy, Status, TicketType
 
 CHECKBOXES = forms.CheckboxSelectMultiple
 
@@ -102,22 +101,6 @@ class SlaEventAdmin(admin.ModelAdmin):
     list_display = ("ticket", "kind", "metric", "due_at", "fired_at", "policy")
     list_filter = ("kind", "metric")
     raw_id_fields = ("ticket",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    """Deliveries, to see what went out and what failed (and why); written by the fan-out only."""
-
-    list_display = ("created_at", "recipient", "channel", "kind", "status", "attempts", "last_error")
-    list_filter = ("status", "channel", "kind")
-    search_fields = ("recipient__email", "text")
-    raw_id_fields = ("recipient", "ticket")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -7,7 +7,7 @@ from helpdesk.models import OutboxEvent
 from helpdesk.outbox import outbox_handler
 from tickets.channels.auto_reply import acknowledge_new_ticket
 from tickets.channels.social import social_reply_queue
-from tickets.models import Channel, RuleTrigger, Ticket
+from tickets.models import Channel, RuleTrigger, Status, Ticket
 from tickets.models.notifications import WEBHOOK_EVENTS
 from tickets.notifications.fanout import EMAIL_CHUNK, notifications_fan_out
 from tickets.notifications.webhooks import webhook_deliveries_create
@@ -94,9 +94,21 @@ def route_after_change(event: OutboxEvent) -> None:
             ticket_id=ticket_id, trigger=RuleTrigger.UPDATED, occasion=f"event:{event.pk}", now=timezone.now()
         )
     ticket_route(ticket_id=ticket_id, now=timezone.now())
+    if not _frees_capacity(event.payload.get("changes", {})):
+        return  # e.g. the assignment routing just made: nobody has more room than before
     team_id = Ticket.objects.filter(pk=ticket_id).values_list("team_id", flat=True).first()
     if team_id is not None:
         tickets_route_waiting(team_id=team_id, now=timezone.now())
+
+
+def _frees_capacity(changes: dict) -> bool:
+    """Solved or closed, taken from an agent, or moved to another team: an agent may have room now."""
+    status = changes.get("status", ["", ""])[1]
+    return (
+        status in (Status.SOLVED, Status.CLOSED)
+        or bool(changes.get("assignee", [""])[0])
+        or "team" in changes
+    )
 
 
 @outbox_handler(

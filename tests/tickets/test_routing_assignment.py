@@ -143,10 +143,20 @@ def test_solving_a_ticket_frees_capacity_for_the_next_waiting_one(db):
     assert (first.assignee, waiting.assignee) == (solo, None)
 
     ticket_update(ticket=first, by=solo, changes={"status": "solved"})
-    route_after_change(OutboxEvent(name="ticket.updated", payload={"ticket_id": first.pk}))
+    route_after_change(OutboxEvent.objects.filter(name="ticket.updated").latest("id"))
 
     waiting.refresh_from_db()
     assert waiting.assignee == solo
+
+
+def test_an_assignment_itself_frees_nobody_and_does_not_sweep_the_queue(db):
+    from tickets.handlers import _frees_capacity
+
+    assert not _frees_capacity({"assignee": ["", "Ona"]})
+    assert not _frees_capacity({"status": ["new", "open"], "priority": ["low", "high"]})
+    assert _frees_capacity({"status": ["open", "solved"]})
+    assert _frees_capacity({"assignee": ["Ona", "Jonas"]})
+    assert _frees_capacity({"team": ["First line", "Billing"]})
 
 
 @pytest.mark.django_db(transaction=True)

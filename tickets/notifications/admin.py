@@ -29,6 +29,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 class WebhookSubscriptionForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("events"), choices=[(name, name) for name in WEBHOOK_EVENTS], widget=CHECKBOXES
     )

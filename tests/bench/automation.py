@@ -95,9 +95,10 @@ def sla_lag() -> list[float]:
             sla_policy=policy,
             created_at=due - timedelta(minutes=60),
             first_response_at=None,
-            sla_next_check_at=start,
+            sla_next_check_at=due,
         )
-        # Their warnings fired a quarter of an hour ago, as they would have: only breaches are due now.
+        # Their warnings fired a quarter of an hour ago and the recompute then set the next check to the
+        # deadline, as it would have: only breaches are due now.
         warned.append(
             SlaEvent(ticket_id=pk, metric="first_response", kind="warning", due_at=due, policy=policy)
         )

@@ -29,3 +29,17 @@ def test_seed_demo_refuses_to_run_in_production_unless_told(db):
         call_command("seed_demo")
 
     assert User.objects.count() == 0
+
+
+def test_seed_demo_sets_up_automation_once(db, capsys):
+    from backoffice.rosters.models import BusinessCalendar, Shift
+    from tickets.models import Rule, SlaPolicy
+
+    call_command("seed_demo", "--allow-production")
+    shifts = Shift.objects.count()
+    call_command("seed_demo", "--allow-production")
+
+    assert BusinessCalendar.objects.filter(is_default=True).count() == 1
+    assert (SlaPolicy.objects.count(), Rule.objects.count()) == (2, 3)
+    assert shifts > 0 and Shift.objects.count() == shifts
+    assert "Demo automation: already there." in capsys.readouterr().out

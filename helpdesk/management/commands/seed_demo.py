@@ -6,6 +6,7 @@ from django.db import transaction
 
 from helpdesk.models import Role, User
 from helpdesk.services import user_create, user_set_role
+from tickets.automation_demo import seed_automation_demo
 from tickets.demo import seed_tickets_demo
 
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - printed on purpose; refused in production
@@ -48,6 +49,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo users: {created} created, {len(DEMO_USERS) - created} already there.")
         tickets = seed_tickets_demo()
         self.stdout.write(f"Demo tickets: {tickets} created." if tickets else "Demo tickets: already there.")
+        automation = seed_automation_demo()
+        self.stdout.write(
+            f"Demo automation: {', '.join(automation)}." if automation else "Demo automation: already there."
+        )
         self.stdout.write(f"Sign in with any of these (password: {DEMO_PASSWORD}):")
         for email, full_name, role, _language in DEMO_USERS:
             self.stdout.write(f"  {Role(role).label:<14} {email:<26} {full_name}")

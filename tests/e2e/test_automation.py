@@ -15,7 +15,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from backoffice.rosters.models import Shift
-from tests.factories import PASSWORD, CustomerFactory
+from tests.e2e.helpers import sign_in
+from tests.factories import CustomerFactory
 from tests.processes import wait_until
 from tests.rosters.factories import agent, team_of
 from tests.tickets.conftest import Collector, free_port
@@ -24,14 +25,6 @@ from tickets.channels.email_in import receive_email
 from tickets.models import Activity, Mailbox, Notification, SlaEvent, Ticket
 
 pytestmark = [pytest.mark.e2e]
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/desk/"))
 
 
 def lithuanian_email() -> bytes:

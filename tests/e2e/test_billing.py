@@ -6,17 +6,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, OrganizationFactory, UserFactory
+from tests.e2e.helpers import sign_in as _sign_in
+from tests.factories import OrganizationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in_to_back_office(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/backoffice/$"))
+    _sign_in(page, email, lands_on=r"/backoffice/$")
 
 
 def test_a_back_office_user_bills_an_organization_and_records_a_partial_payment(page):

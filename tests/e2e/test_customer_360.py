@@ -10,7 +10,8 @@ import zipfile
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, CustomerFactory, TeamFactory, UserFactory, make_ticket
+from tests.e2e.helpers import sign_in
+from tests.factories import CustomerFactory, TeamFactory, UserFactory, make_ticket
 from tickets.models import Channel
 from tickets.services import ticket_customer_reply
 
@@ -18,14 +19,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # Set SCREENSHOTS=/some/folder to keep pictures of the pages at laptop and phone widths.
 SCREENSHOTS = os.environ.get("SCREENSHOTS")
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/desk/"))
 
 
 def snap(page, name: str) -> None:

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, CustomerFactory, MacroFactory, TeamFactory, UserFactory, make_ticket
+from tests.e2e.helpers import sign_in
+from tests.factories import CustomerFactory, MacroFactory, TeamFactory, UserFactory, make_ticket
 from tickets.models import Attachment
 from tickets.services import ticket_update
 
@@ -23,14 +24,6 @@ PRESENCE_TIMEOUT = 15_000
 def _media_in_tmp(settings, tmp_path):
     # The live server runs in this process: attachments it stores land in the test's folder.
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/desk/"))
 
 
 def agent_in_team(email="ona@example.com", full_name="Ona Kazlauskaitė"):

@@ -8,9 +8,15 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import sign_in as _sign_in
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, email: str) -> None:
+    _sign_in(page, email, lands_on=r"/backoffice/")
+
 
 # Set SCREENSHOTS=/some/folder to keep pictures of the pages.
 SCREENSHOTS = os.environ.get("SCREENSHOTS")
@@ -19,14 +25,6 @@ SCREENSHOTS = os.environ.get("SCREENSHOTS")
 def snap(page, name: str) -> None:
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/backoffice/"))
 
 
 def test_a_writer_writes_in_english_and_lithuanian_and_a_reviewer_publishes_both(page):

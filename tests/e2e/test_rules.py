@@ -1,22 +1,13 @@
 """The rules pages in Chromium: a supervisor writes a rule, runs its dry run, switches it off; the
 notification settings save; no script errors, on a laptop and on a phone."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, UserFactory, make_ticket
+from tests.e2e.helpers import sign_in
+from tests.factories import UserFactory, make_ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/desk/"))
 
 
 @pytest.mark.parametrize("width", [1280, 375])

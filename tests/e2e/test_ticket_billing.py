@@ -1,22 +1,13 @@
 """Billing on the desk ticket page in a real browser: an agent logs time and proposes a goodwill credit
 above their limit, a supervisor approves it, and the agent sees it approved on the ticket."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD, CustomerFactory, UserFactory, make_ticket
+from tests.e2e.helpers import sign_in
+from tests.factories import CustomerFactory, UserFactory, make_ticket
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/desk/"))
 
 
 def sign_out(page) -> None:

@@ -189,6 +189,12 @@ class Ticket(models.Model):
             # The queues: each list is an index range scan in its sort order.
             models.Index(fields=["status", "-updated_at", "-id"], name="ticket_status_updated_idx"),
             models.Index(fields=["assignee", "status", "-updated_at", "-id"], name="ticket_assignee_idx"),
+            # "My open tickets": one range in list order, whatever mix of unsolved statuses.
+            models.Index(
+                fields=["assignee", "-updated_at", "-id"],
+                name="ticket_assignee_open_idx",
+                condition=Q(status__in=UNSOLVED),
+            ),
             models.Index(fields=["team", "status", "-updated_at", "-id"], name="ticket_team_idx"),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated_idx"),
             models.Index(fields=["-created_at", "-id"], name="ticket_created_idx"),

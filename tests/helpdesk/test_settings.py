@@ -27,6 +27,18 @@ def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
     assert "SECRET_KEY is required when DJANGO_DEBUG is off" in result.stderr
 
 
+def test_the_migrations_check_needs_no_environment_in_a_fresh_checkout(tmp_path):
+    """`manage.py makemigrations --check` only reads the source: no SECRET_KEY, no DJANGO_DEBUG."""
+    env = {"PATH": os.environ["PATH"], "HELPDESK_VAR_DIR": str(tmp_path)}
+
+    checked = run_django("makemigrations", "--check", "--dry-run", env=env)
+    served = run_django("check", env=env)
+
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
+    assert served.returncode != 0  # anything else still refuses without a secret key
+
+
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
     env = {
         **PRODUCTION_ENV,

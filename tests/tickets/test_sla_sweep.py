@@ -133,3 +133,14 @@ def test_two_sweeps_at_once_fire_each_event_once():
 
     assert sum(counts) == 60  # a warning and a breach of the first response, per ticket
     assert SlaEvent.objects.filter(ticket__in=tickets).count() == 60
+
+
+def test_the_sweep_reads_a_batch_with_a_fixed_number_of_queries(db, django_assert_max_num_queries):
+    """Tickets whose events fired already cost no query each: one read, one fired-events read, one update."""
+    policy()
+    tickets = [ticket_at(MONDAY_10) for _ in range(20)]
+    sla_sweep(now=MONDAY_10 + timedelta(minutes=61))  # both events of every first response fire
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(sla_next_check_at=MONDAY_10)
+
+    with django_assert_max_num_queries(6):
+        assert sla_sweep(now=MONDAY_10 + timedelta(minutes=62)) == 0

@@ -70,11 +70,14 @@ class Clocks:
 
     def __init__(self) -> None:
         self._schedules: dict[int, Schedule] = {}
+        self._team_calendars: dict[int | None, object] = {}
 
     def for_ticket(self, ticket: Ticket, policy: SlaPolicy) -> Clock:
         if not policy.business_hours:
             return Clock(None)
-        calendar = policy.calendar or calendar_for_team(ticket.team)
+        if ticket.team_id not in self._team_calendars:
+            self._team_calendars[ticket.team_id] = calendar_for_team(ticket.team)
+        calendar = policy.calendar or self._team_calendars[ticket.team_id]
         if calendar is None:
             return Clock(None)
         if calendar.pk not in self._schedules:
@@ -102,6 +105,15 @@ def _awaiting_reply_since(ticket: Ticket) -> datetime | None:
 
 def _fired(ticket: Ticket) -> set[tuple[str, str, datetime]]:
     return set(SlaEvent.objects.filter(ticket=ticket).values_list("metric", "kind", "due_at"))
+
+
+def _fired_by_ticket(tickets: list[Ticket]) -> dict[int, set[tuple[str, str, datetime]]]:
+    """What fired already, for a whole sweep batch in one query."""
+    fired: dict[int, set] = {ticket.pk: set() for ticket in tickets}
+    rows = SlaEvent.objects.filter(ticket__in=tickets).values_list("ticket_id", "metric", "kind", "due_at")
+    for ticket_id, metric, kind, due_at in rows:
+        fired[ticket_id].add((metric, kind, due_at))
+    return fired
 
 
 def _store(ticket: Ticket, running: dict[str, Deadline], fired: set) -> None:
@@ -162,18 +174,19 @@ def sla_sweep(*, now: datetime, batch: int = SWEEP_BATCH) -> int:
                 .select_related("sla_policy", "team", "requester")
                 .order_by("sla_next_check_at")[:batch]
             )
-            clocks = Clocks()
+            clocks, fired = Clocks(), _fired_by_ticket(due)
             for ticket in due:
-                fired_total += _check(ticket, now, clocks)
+                fired_total += _check(ticket, now, clocks, fired[ticket.pk])
+            Ticket.objects.bulk_update(due, ["sla_next_check_at"])
         if len(due) < batch:
             return fired_total
 
 
-def _check(ticket: Ticket, now: datetime, clocks: Clocks) -> int:
+def _check(ticket: Ticket, now: datetime, clocks: Clocks, fired: set) -> int:
+    """Fire what has come for one ticket and set its next check (saved by the caller, in bulk)."""
     policy = ticket.sla_policy
     clock = clocks.for_ticket(ticket, policy) if policy else Clock(None)
     running = deadlines(ticket, policy, clock)
-    fired = _fired(ticket)
     count = 0
     for deadline in running.values():
         if now >= deadline.warn_at and (deadline.metric, SlaEventKind.WARNING, deadline.due_at) not in fired:
@@ -181,7 +194,6 @@ def _check(ticket: Ticket, now: datetime, clocks: Clocks) -> int:
         if now >= deadline.due_at and (deadline.metric, SlaEventKind.BREACH, deadline.due_at) not in fired:
             count += _fire(ticket, policy, deadline, SlaEventKind.BREACH, now, fired)
     ticket.sla_next_check_at = next_check(running, fired)
-    Ticket.objects.filter(pk=ticket.pk).update(sla_next_check_at=ticket.sla_next_check_at)
     return count
 
 

@@ -4,10 +4,19 @@ invoice, business hours, the first message) are read only when a rule asks, once
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from django.db.models import OuterRef, Subquery
+
 from backoffice.rosters.business_hours import business_minutes_between
 from backoffice.rosters.selectors import calendar_for_team
-from tickets.models import Rule, Ticket, YesNo
+from tickets.models import Message, Rule, Ticket, YesNo
 from tickets.sla.engine import support_tier_of
+
+
+def first_message_text() -> Subquery:
+    """The first message's text as an annotation, for querysets that check many tickets at once."""
+    return Subquery(
+        Message.objects.filter(ticket=OuterRef("pk")).order_by("created_at", "id").values("body_text")[:1]
+    )
 
 
 def keyword_list(text: str) -> list[str]:
@@ -23,7 +32,12 @@ class TicketFacts:
 
     @cached_property
     def text(self) -> str:
-        first = self.ticket.messages.order_by("created_at", "id").values_list("body_text", flat=True).first()
+        # A dry run annotates the first message on every ticket it reads (first_message_text()).
+        first = getattr(self.ticket, "first_message_text", None)
+        if first is None:
+            first = (
+                self.ticket.messages.order_by("created_at", "id").values_list("body_text", flat=True).first()
+            )
         return f"{self.ticket.subject}\n{first or ''}".lower()
 
     @cached_property
@@ -32,7 +46,7 @@ class TicketFacts:
 
     @cached_property
     def customer_tag_ids(self) -> set[int]:
-        return set(self.ticket.requester.tags.values_list("pk", flat=True))
+        return {tag.pk for tag in self.ticket.requester.tags.all()}  # prefetched by the dry run
 
     @cached_property
     def tier(self) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from tickets.models import UNSOLVED, Rule, RuleTrigger, Ticket
-from tickets.rules.conditions import TicketFacts, keyword_list, rule_matches
+from tickets.rules.conditions import TicketFacts, first_message_text, keyword_list, rule_matches
 from tickets.rules.engine import time_rule_candidates
 
 PREVIEW_SCAN = 500
@@ -69,9 +69,9 @@ def rule_dry_run(rule: Rule, *, now: datetime) -> Preview:
     else:
         tickets = Ticket.objects.filter(status__in=UNSOLVED).order_by("-updated_at", "-id")
     tickets = list(
-        tickets.select_related("requester__organization", "team", "mailbox", "assignee").prefetch_related(
-            "tags", "followers"
-        )[:PREVIEW_SCAN]
+        tickets.select_related("requester__organization", "team", "mailbox", "assignee")
+        .prefetch_related("tags", "followers", "requester__tags")
+        .annotate(first_message_text=first_message_text())[:PREVIEW_SCAN]
     )
     rows = []
     for ticket in tickets:

@@ -50,6 +50,7 @@ INVOICE_OVERDUE = "overdue"
 SUBSCRIPTION_ENDED = "cancelled"
 CREDIT_APPROVED = "approved"
 PLAN_PREPAID_HOURS = "prepaid_hours"
+PLAN_HOURLY = "hourly"
 
 
 def installed_model(label: str):
@@ -203,5 +204,8 @@ def customer_billing(customer: Customer, *, today: date) -> Billing | None:
         balance=[(row["owed"], row["currency"]) for row in invoice_rows],
         credit=[(row["credit"], row["currency"]) for row in credit_rows],
         prepaid_hours_left=prepaid_hours,
-        unbilled_minutes=max(getattr(subscription, "unbilled_minutes", 0) or 0, 0),
+        # Flat plans include support time: only hourly and prepaid-hours plans have time to bill.
+        unbilled_minutes=max(getattr(subscription, "unbilled_minutes", 0) or 0, 0)
+        if subscription is not None and subscription.plan.kind in (PLAN_HOURLY, PLAN_PREPAID_HOURS)
+        else 0,
     )

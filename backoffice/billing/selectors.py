@@ -144,6 +144,14 @@ class TicketBilling:
     goodwill_limit: Decimal | None
 
     @property
+    def bills_time(self) -> bool:
+        """Only hourly and prepaid-hours plans turn time into money; on a flat plan it is included."""
+        return self.subscription is not None and self.subscription.plan.kind in (
+            PlanKind.HOURLY,
+            PlanKind.PREPAID_HOURS,
+        )
+
+    @property
     def prepaid_hours_left(self) -> Decimal | None:
         if self.subscription is None or self.subscription.plan.kind != PlanKind.PREPAID_HOURS:
             return None

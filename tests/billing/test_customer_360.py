@@ -124,3 +124,19 @@ def test_the_360_view_shows_credit_prepaid_hours_and_unbilled_time_in_the_same_q
     assert "account credit available 20.00 EUR" in text
     assert "0.00 prepaid hours left" in text
     assert "30 minutes of billable time not invoiced yet" in text
+
+
+def test_time_on_a_flat_plan_is_included_not_waiting_to_be_billed(acme, marija, ona, business_plan):
+    from datetime import UTC, datetime
+
+    from backoffice.billing.services import time_entry_log
+    from tests.factories import make_ticket
+
+    subscription_create(plan=business_plan, organization=acme, start_date=date(2026, 3, 1), by=None)
+    time_entry_log(
+        ticket=make_ticket(requester=marija), agent=ona, minutes=90, now=datetime(2026, 3, 2, 9, tzinfo=UTC)
+    )
+
+    billing = external.customer_billing(marija, today=date(2026, 3, 2))
+
+    assert billing.plan == "Business" and billing.unbilled_minutes == 0

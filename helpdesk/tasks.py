@@ -16,8 +16,17 @@ from helpdesk.models import Heartbeat
     retry_backoff_max=60,
     max_retries=10,
 )
-def outbox_handle_task(event_id: int, handler_name: str) -> bool:
-    return outbox.outbox_handle(event_id=event_id, handler_name=handler_name)
+def outbox_handle_task(event_id: int, handler_names: list[str] | str) -> None:
+    """Run the event's handlers of one queue. Each is its own transaction: one that fails does not
+    stop the others, and the retry skips those already done. (A single name: a message of before.)"""
+    failure = None
+    for name in [handler_names] if isinstance(handler_names, str) else handler_names:
+        try:
+            outbox.outbox_handle(event_id=event_id, handler_name=name)
+        except Exception as exc:  # any handler's error; raised after the others had their turn
+            failure = failure or exc
+    if failure is not None:
+        raise failure
 
 
 @shared_task(name="helpdesk.tasks.outbox_prune")

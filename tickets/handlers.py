@@ -13,7 +13,7 @@ from tickets.notifications.fanout import EMAIL_CHUNK, notifications_fan_out
 from tickets.notifications.webhooks import webhook_deliveries_create
 from tickets.routing.assignment import ticket_route, tickets_route_waiting
 from tickets.rules.engine import rules_run
-from tickets.sla.engine import sla_recompute
+from tickets.sla.engine import SLA_FIELDS, sla_recompute
 from tickets.tasks import (
     email_deliver_task,
     notification_emails_task,
@@ -47,13 +47,14 @@ def chat_transcript_enqueue(event: OutboxEvent) -> None:
     email_deliver_task.apply_async(args=[event.payload["message_id"]], queue="notify")
 
 
-@outbox_handler("ticket.created", queue="notify")
+@outbox_handler(
+    "ticket.created", queue="notify", when=lambda payload: payload.get("channel") == Channel.EMAIL
+)
 def email_acknowledgement_enqueue(event: OutboxEvent) -> None:
     """A new email ticket is acknowledged when its mailbox says so (tickets/channels/auto_reply.py)."""
-    if event.payload.get("channel") == Channel.EMAIL:
-        acknowledgement = acknowledge_new_ticket(event.payload["ticket_id"])
-        if acknowledgement is not None:
-            email_deliver_task.apply_async(args=[acknowledgement.pk], queue="notify")
+    acknowledgement = acknowledge_new_ticket(event.payload["ticket_id"])
+    if acknowledgement is not None:
+        email_deliver_task.apply_async(args=[acknowledgement.pk], queue="notify")
 
 
 # Everything that can move an SLA deadline: a new ticket, a reply either way, a change of priority,
@@ -67,11 +68,19 @@ def email_acknowledgement_enqueue(event: OutboxEvent) -> None:
     "ticket.split",
     "ticket.merged",
     queue="sla",
+    when=lambda payload: _moves_sla(payload.get("changes", {})),
 )
 def sla_recompute_on_change(event: OutboxEvent) -> None:
     for key in ("ticket_id", "source_id", "target_id"):
         if key in event.payload:
             sla_recompute(ticket_id=event.payload[key], now=event.created_at)
+
+
+def _moves_sla(changes: dict) -> bool:
+    """Policies match on priority, type, channel and the customer's tier; the clock follows the team's
+    calendar and pauses on status: an update of other fields (routing's assignment) moves nothing.
+    Events other than updates carry no changes and always recompute."""
+    return not changes or bool(SLA_FIELDS & set(changes))
 
 
 @outbox_handler("ticket.created", "ticket.split", queue="routing")
@@ -83,22 +92,34 @@ def route_new_ticket(event: OutboxEvent) -> None:
     ticket_route(ticket_id=event.payload["ticket_id"], now=now)
 
 
-@outbox_handler("ticket.updated", queue="routing")
+@outbox_handler("ticket.updated", queue="routing", when=lambda payload: not _assigned_by_the_system(payload))
 def route_after_change(event: OutboxEvent) -> None:
     """A person's change runs the update rules (the system's own changes do not: no loops). A change
     may give the ticket a team or take its assignee away, and may free an agent's capacity (solved,
     reassigned): route the ticket, then whatever waits in its team."""
-    ticket_id = event.payload["ticket_id"]
+    ticket_id, changes = event.payload["ticket_id"], event.payload.get("changes", {})
     if event.payload.get("by") is not None:
         rules_run(
             ticket_id=ticket_id, trigger=RuleTrigger.UPDATED, occasion=f"event:{event.pk}", now=timezone.now()
         )
     ticket_route(ticket_id=ticket_id, now=timezone.now())
-    if not _frees_capacity(event.payload.get("changes", {})):
-        return  # e.g. the assignment routing just made: nobody has more room than before
+    if not _frees_capacity(changes):
+        return
     team_id = Ticket.objects.filter(pk=ticket_id).values_list("team_id", flat=True).first()
     if team_id is not None:
         tickets_route_waiting(team_id=team_id, now=timezone.now())
+
+
+def _assigned_by_the_system(payload: dict) -> bool:
+    """Routing's (or a rule's) own assignment of an unassigned ticket: no rules run on it, there is
+    nothing to route and nobody has more room than before."""
+    changes = payload.get("changes", {})
+    return (
+        payload.get("by") is None
+        and set(changes) == {"assignee"}
+        and not changes["assignee"][0]
+        and bool(changes["assignee"][1])
+    )
 
 
 def _frees_capacity(changes: dict) -> bool:

@@ -39,7 +39,7 @@ PRODUCTS = [f"{COMMON_WORD.capitalize()} Fiber", f"{COMMON_WORD.capitalize()} Mo
 TICKET_COLUMNS = (
     "id, subject, status, priority, type, channel, language, created_at, updated_at, first_response_at, "
     "solved_at, closed_at, first_response_due_at, resolution_due_at, last_public_message_id, "
-    "assignee_id, organization_id, requester_id, team_id"
+    "assignee_id, organization_id, requester_id, team_id, sla_paused_minutes, status_changed_at"
 )
 MESSAGE_COLUMNS = (
     "id, ticket_id, author_kind, author_user_id, author_customer_id, incoming, public, body_html, body_text, "
@@ -197,7 +197,7 @@ class Batches:
             f"{rng.choice(TYPES)}\t"
             f"{channel}\t{language}\t{stamp(created)}\t{stamp(updated)}\t{first_response or NULL}\t"
             f"{solved}\t{closed}\t{first_due}\t{resolution_due}\t{self.message_id if count else NULL}\t"
-            f"{assignee or NULL}\t{organization or NULL}\t{requester}\t{team or NULL}\n"
+            f"{assignee or NULL}\t{organization or NULL}\t{requester}\t{team or NULL}\t0\t{stamp(updated)}\n"
         )
         self.activities(pk, status, created, updated, assignee, out["activities"])
         if rng.random() < 0.4:

@@ -12,6 +12,7 @@ from helpdesk.outbox import (
     outbox_handle,
     outbox_handler,
     outbox_handlers_for,
+    outbox_messages_for,
     outbox_prune,
     outbox_publish,
     outbox_relay_batch,
@@ -33,6 +34,11 @@ def fail_then_count(event: OutboxEvent) -> None:
         raise RuntimeError(failures_to_come.pop())
 
 
+@outbox_handler("test.counted", queue="notify", when=lambda payload: payload.get("loud", False))
+def count_loud_call(event: OutboxEvent) -> None:
+    calls.append(-event.pk)
+
+
 @pytest.fixture(autouse=True)
 def _reset_calls():
     calls.clear()
@@ -51,10 +57,37 @@ def test_publishing_writes_a_pending_row_in_the_callers_transaction(db):
 
 
 def test_handlers_are_registered_with_their_queue():
-    (handler,) = outbox_handlers_for("test.counted")
+    handler, loud = outbox_handlers_for("test.counted")
 
-    assert handler.name == HANDLER
-    assert handler.queue == "notify"
+    assert (handler.name, loud.name) == (HANDLER, f"{__name__}.count_loud_call")
+    assert handler.queue == loud.queue == "notify"
+
+
+def test_the_relay_sends_one_message_per_queue_without_the_handlers_that_want_nothing(db):
+    quiet = outbox_publish(name="test.counted")
+    loud = outbox_publish(name="test.counted", payload={"loud": True})
+
+    assert outbox_messages_for(quiet) == {"notify": [HANDLER]}
+    assert outbox_messages_for(loud) == {"notify": [HANDLER, f"{__name__}.count_loud_call"]}
+    assert outbox_messages_for(outbox_publish(name="nobody.listens")) == {}
+
+
+def test_one_failing_handler_of_a_message_does_not_stop_the_others_and_its_retry_runs_only_it(db):
+    from helpdesk.tasks import outbox_handle_task
+
+    event = outbox_publish(name="test.flaky")
+    failures_to_come.append("SMTP down")
+    flaky = f"{__name__}.fail_then_count"
+
+    with pytest.raises(RuntimeError, match="SMTP down"):
+        outbox_handle_task(event.pk, [flaky, HANDLER])
+    assert calls == [event.pk, event.pk]  # the flaky one failed, the counter still ran
+
+    outbox_handle_task(event.pk, [flaky, HANDLER])
+    assert calls == [event.pk, event.pk, event.pk]  # only the flaky one again
+    assert set(OutboxHandled.objects.values_list("handler", flat=True)) == {flaky, HANDLER}
+    outbox_handle_task(event.pk, HANDLER)  # a message from before, with one name, is still understood
+    assert len(calls) == 3
 
 
 def test_a_handler_on_an_unknown_queue_is_refused():

@@ -159,6 +159,25 @@ def test_an_assignment_itself_frees_nobody_and_does_not_sweep_the_queue(db):
     assert _frees_capacity({"team": ["First line", "Billing"]})
 
 
+def test_routings_own_assignment_sends_no_routing_or_sla_task_but_a_persons_change_does(crew):
+    from helpdesk.outbox import outbox_messages_for
+
+    team, ona, jonas, _mikko = crew
+    ticket = new_ticket(team, language="lt")
+    route(ticket)
+    assignment = OutboxEvent.objects.filter(name="ticket.updated").latest("id")
+    assert assignment.payload["changes"] == {"assignee": ["", ticket.assignee.full_name]}
+    assert set(outbox_messages_for(assignment)) == {"notify"}  # the new assignee hears of it, nothing else
+
+    ticket_update(ticket=ticket, by=ona, changes={"assignee": jonas})
+    reassigned = OutboxEvent.objects.filter(name="ticket.updated").latest("id")
+    assert set(outbox_messages_for(reassigned)) == {"routing", "notify"}  # a person's change: rules run
+
+    ticket_update(ticket=ticket, by=None, changes={"priority": "urgent"})
+    escalated = OutboxEvent.objects.filter(name="ticket.updated").latest("id")
+    assert set(outbox_messages_for(escalated)) == {"routing", "sla", "notify"}  # a new deadline
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_routers_at_once_never_give_one_slot_twice():
     solo = agent("Solo Agent", languages=["en"], max_open=1)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -84,20 +84,24 @@ class Pool:
             and needed <= self.skills[agent.pk]
         ]
         if not fitting:
-            return Decision(None, self._why_nobody(ticket))
+            return Decision(None, self._why_nobody(ticket, needed))
         least = min(agent.open_tickets for agent in fitting)
         tied = [agent for agent in fitting if agent.open_tickets == least]
         agent = min(tied, key=lambda user: (self.turns.get(user.pk) or LONG_AGO, user.pk))
-        return Decision(agent, self._why(agent, ticket))
+        return Decision(agent, self._why(agent, ticket, needed))
 
     def took(self, agent: User) -> None:
         agent.open_tickets += 1
         self.turns[agent.pk] = self.now
-        AssignmentTurn.objects.update_or_create(
-            team=self.team, agent=agent, defaults={"last_assigned_at": self.now}
+        # One upsert, not a locked read and an insert or update.
+        AssignmentTurn.objects.bulk_create(
+            [AssignmentTurn(team=self.team, agent=agent, last_assigned_at=self.now)],
+            update_conflicts=True,
+            unique_fields=["team", "agent"],
+            update_fields=["last_assigned_at"],
         )
 
-    def _why(self, agent: User, ticket: Ticket) -> str:
+    def _why(self, agent: User, ticket: Ticket, needed: set[str]) -> str:
         parts = []
         until = (
             Shift.objects.filter(agent=agent, team=self.team)
@@ -112,16 +116,15 @@ class Pool:
             )
         if ticket.language:
             parts.append(_("speaks %(language)s") % {"language": ticket.language})
-        needed = sorted(ticket.required_skills.values_list("name", flat=True))
         if needed:
-            parts.append(_("knows %(skills)s") % {"skills": ", ".join(needed)})
+            parts.append(_("knows %(skills)s") % {"skills": ", ".join(sorted(needed))})
         parts.append(_("%(open)s/%(max)s open") % {"open": agent.open_tickets, "max": agent.max_open_tickets})
         return _("assigned to %(name)s: %(why)s") % {
             "name": agent.full_name or agent.email,
             "why": ", ".join(parts),
         }
 
-    def _why_nobody(self, ticket: Ticket) -> str:
+    def _why_nobody(self, ticket: Ticket, needed: set[str]) -> str:
         if not self.agents:
             return _("waits in %(team)s: nobody is on shift with free capacity") % {"team": self.team}
         if ticket.language and not any(ticket.language in a.agent_profile.languages for a in self.agents):
@@ -129,7 +132,6 @@ class Pool:
                 "team": self.team,
                 "language": ticket.language,
             }
-        needed = set(ticket.required_skills.values_list("name", flat=True))
         if needed and not any(needed <= self.skills[agent.pk] for agent in self.agents):
             return _("waits in %(team)s: nobody on shift knows %(skills)s") % {
                 "team": self.team,
@@ -143,7 +145,8 @@ def _assign(ticket: Ticket, pool: Pool) -> Decision:
     if decision.agent is not None:
         ticket_update(ticket=ticket, by=None, changes={"assignee": decision.agent}, reason=decision.reason)
         pool.took(decision.agent)
-        Ticket.objects.filter(pk=ticket.pk).update(waiting_for_agent_since=None)
+        if ticket.waiting_for_agent_since is not None:
+            Ticket.objects.filter(pk=ticket.pk).update(waiting_for_agent_since=None)
     elif ticket.waiting_for_agent_since is None:
         # Said once, when the wait begins: the minute-by-minute retries add nothing to the timeline.
         activity_record(ticket=ticket, actor=None, field="routing", new="waiting", reason=decision.reason)
@@ -151,13 +154,17 @@ def _assign(ticket: Ticket, pool: Pool) -> Decision:
     return decision
 
 
-@transaction.atomic
+# No savepoint: it runs inside a handler's transaction, and an error fails the handler as a whole.
+@transaction.atomic(savepoint=False)
 def ticket_route(*, ticket_id: int, now: datetime) -> Decision | None:
     """Assign one ticket if it has a team, no assignee and is open; None when there is nothing to do."""
-    team_id = Ticket.objects.filter(pk=ticket_id).values_list("team_id", flat=True).first()
-    if team_id is None:
+    team = (
+        Team.objects.select_for_update()
+        .filter(pk=Subquery(Ticket.objects.filter(pk=ticket_id).values("team_id")))
+        .first()
+    )
+    if team is None:
         return None
-    team = Team.objects.select_for_update().get(pk=team_id)
     ticket = (
         Ticket.objects.select_for_update(of=("self",))
         .select_related("requester")

@@ -47,7 +47,8 @@ def _ticket(ticket_id: int) -> Ticket | None:
     )
 
 
-@transaction.atomic
+# No savepoint: it runs inside a handler's transaction, and an error fails the handler as a whole.
+@transaction.atomic(savepoint=False)
 def rules_run(*, ticket_id: int, trigger: str, occasion: str, now: datetime) -> list[str]:
     """Apply every active rule of `trigger` whose conditions hold, in order; each sees what the
     previous ones changed. Returns the names of the rules that fired."""

@@ -50,6 +50,10 @@ def policy_matches(policy: SlaPolicy, ticket: Ticket, tier: str, organization_id
     )
 
 
+# The ticket fields an SLA deadline depends on (besides messages and the customer's tier).
+SLA_FIELDS = frozenset({"status", "priority", "type", "team", "channel"})
+
+
 def sla_policy_for(ticket: Ticket) -> SlaPolicy | None:
     """The first active policy, by position, whose conditions all match the ticket."""
     policies = list(SlaPolicy.objects.filter(active=True).prefetch_related("organizations"))

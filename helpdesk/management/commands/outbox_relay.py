@@ -46,7 +46,8 @@ class Command(BaseCommand):
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
             backoff = settings.OUTBOX_POLL_SECONDS
-            if published == 0:
+            if published < settings.OUTBOX_BATCH_SIZE:
+                # Caught up: wait for more rather than publishing them one transaction at a time.
                 time.sleep(settings.OUTBOX_POLL_SECONDS)
 
     def _publish_pending(self) -> None:

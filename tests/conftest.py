@@ -5,6 +5,7 @@ import redis
 from django.conf import settings
 from django.db import DatabaseError
 
+from tests.mail import smtp  # noqa: F401 - a fixture for every test package
 from tests.processes import ProcessGroup, database_url, uses_redis
 
 

@@ -1,0 +1,3 @@
+"""The help center: the public knowledge base in the portal, and article suggestions."""
+
+urlpatterns: list = []

@@ -4,8 +4,9 @@ the 360° view and the ticket page show "no data yet" until they land, then fill
 
 The fields read here are the contract with those models; when they land with other names, change
 them in this one module (a FieldError in the customer tests points here):
-- tickets.SatisfactionRating: ticket (FK), score (1-5), comment, created_at
-- tickets.NpsResponse: customer (FK), score (0-10), created_at
+- tickets.SatisfactionRating: ticket (FK), good (True/False; None while unanswered), comment,
+  created_at (when answered)
+- tickets.NpsResponse: customer (FK), score (0-10; None for a dismissal), created_at
 - billing.Subscription: customer or organization (FK), plan (FK with `name`), status (choices;
   "cancelled" ones are skipped), created_at
 - billing.Invoice: customer or organization (FK), status ("issued" or "overdue" while money is
@@ -23,7 +24,6 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db.models import (
-    Avg,
     Count,
     DecimalField,
     F,
@@ -66,7 +66,7 @@ def installed_model(label: str):
 
 @dataclass(frozen=True)
 class Ratings:
-    csat_average: Decimal | None  # 1-5, over every rated ticket of the customer
+    csat_percent: int | None  # the share of good answers over every rated ticket of the customer
     csat_count: int
     nps_last: int | None  # 0-10, the newest answer
 
@@ -80,19 +80,22 @@ def customer_ratings(customer: Customer) -> Ratings | None:
     csat_model, nps_model = installed_model(CSAT_MODEL), installed_model(NPS_MODEL)
     if csat_model is None and nps_model is None:
         return None
-    average, count = None, 0
+    percent, count = None, 0
     if csat_model is not None:
-        found = csat_model.objects.filter(ticket__requester=customer).aggregate(
-            average=Avg("score"), count=Count("pk")
+        found = csat_model.objects.filter(ticket__requester=customer, good__isnull=False).aggregate(
+            good_count=Count("pk", filter=Q(good=True)), count=Count("pk")
         )
-        average, count = found["average"], found["count"]
+        count = found["count"]
+        percent = round(100 * found["good_count"] / count) if count else None
     nps_last = None
     if nps_model is not None:
-        newest = nps_model.objects.filter(customer=customer).order_by("-created_at", "-pk").first()
+        newest = (
+            nps_model.objects.filter(customer=customer, score__isnull=False)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
         nps_last = newest.score if newest else None
-    if average is not None:
-        average = Decimal(str(average)).quantize(Decimal("0.1"))
-    return Ratings(average, count, nps_last)
+    return Ratings(percent, count, nps_last)
 
 
 def ratings_for_timeline(customer: Customer) -> QuerySet | None:
@@ -100,7 +103,7 @@ def ratings_for_timeline(customer: Customer) -> QuerySet | None:
     csat_model = installed_model(CSAT_MODEL)
     if csat_model is None:
         return None
-    return csat_model.objects.filter(ticket__requester=customer).select_related("ticket")
+    return csat_model.objects.filter(ticket__requester=customer, good__isnull=False).select_related("ticket")
 
 
 # --- Billing

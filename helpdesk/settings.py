@@ -264,11 +264,27 @@ OUTBOX_HANDLER_MODULES = env.list("OUTBOX_HANDLER_MODULES", default=[])
 CUSTOMERS_IMPORT_MAX_BYTES = env.int("CUSTOMERS_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 CUSTOMERS_IMPORT_MAX_ROWS = env.int("CUSTOMERS_IMPORT_MAX_ROWS", default=5000)
 
+# --- Knowledge base: an article opened from the portal's request form counts as having answered the
+# question (deflected a request) unless that visitor files a request within this many minutes.
+PORTAL_DEFLECTION_MINUTES = env.int("PORTAL_DEFLECTION_MINUTES", default=60)
+
 # --- Tickets.
 # Agents see the tickets of their teams (and those without a team); True lets them see all.
 TICKETS_AGENTS_SEE_ALL = env.bool("TICKETS_AGENTS_SEE_ALL", default=False)
 # Attachments: the largest file accepted, and the types refused whatever their name says.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Portal requests: a solved request may be reopened in the portal for this many days.
+PORTAL_REOPEN_DAYS = env.int("PORTAL_REOPEN_DAYS", default=14)
+# Satisfaction: a survey link works this many days; NPS is asked at most once per interval.
+CSAT_LINK_DAYS = env.int("CSAT_LINK_DAYS", default=30)
+NPS_INTERVAL_DAYS = env.int("NPS_INTERVAL_DAYS", default=90)
+# Portal accounts: how long a sign-up's verification link and an emailed sign-in link stay valid, and
+# how many sign-ups, sign-in links and data downloads one client address or one email address may ask
+# for per window (seconds); the window's excess is answered 429.
+PORTAL_VERIFY_HOURS = env.int("PORTAL_VERIFY_HOURS", default=48)
+PORTAL_SIGNIN_LINK_MINUTES = env.int("PORTAL_SIGNIN_LINK_MINUTES", default=15)
+PORTAL_ACCOUNT_RATE = env.int("PORTAL_ACCOUNT_RATE", default=5)
+PORTAL_ACCOUNT_WINDOW = env.int("PORTAL_ACCOUNT_WINDOW", default=900)
 # Email: the largest raw email accepted (beyond it the sender gets an error, nothing is stored).
 EMAIL_INBOUND_MAX_BYTES = env.int("EMAIL_INBOUND_MAX_BYTES", default=30 * 1024 * 1024)
 # Acknowledgements of new email tickets (a mailbox setting): at most this many per sender per window,

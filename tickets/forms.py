@@ -39,15 +39,11 @@ def attachments_help() -> str:
     }
 
 
-class ReplyForm(forms.Form):
+class MessageForm(forms.Form):
+    """A message with files: either may be empty, not both (the desk's reply, the portal's)."""
+
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    internal = forms.BooleanField(label=_("Internal note"), required=False)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
-    status = forms.ChoiceField(
-        label=_("Submit as"), choices=[("", _("Keep status"))] + list(Status.choices[:-1]), required=False
-    )
-    seen_message_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    force = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,6 +54,17 @@ class ReplyForm(forms.Form):
         if not (data.get("body") or "").strip() and not data.get("attachments"):
             self.add_error("body", _("Write a message or attach a file."))
         return data
+
+
+class ReplyForm(MessageForm):
+    internal = forms.BooleanField(label=_("Internal note"), required=False)
+    status = forms.ChoiceField(
+        label=_("Submit as"), choices=[("", _("Keep status"))] + list(Status.choices[:-1]), required=False
+    )
+    seen_message_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    force = forms.BooleanField(widget=forms.HiddenInput, required=False)
+
+    field_order = ["body", "internal", "attachments", "status"]
 
 
 def agent_choices() -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from helpdesk.models import OutboxEvent
 from helpdesk.outbox import outbox_handler
 from tickets.channels.auto_reply import acknowledge_new_ticket
+from tickets.channels.email_out import EMAILED_CHANNELS
 from tickets.channels.social import social_reply_queue
 from tickets.models import Channel, RuleTrigger, Status, Ticket
 from tickets.models.notifications import WEBHOOK_EVENTS
@@ -13,10 +14,12 @@ from tickets.notifications.fanout import EMAIL_CHUNK, notifications_fan_out
 from tickets.notifications.webhooks import webhook_deliveries_create
 from tickets.routing.assignment import ticket_route, tickets_route_waiting
 from tickets.rules.engine import rules_run
+from tickets.satisfaction import satisfaction_offer
 from tickets.sla.engine import SLA_FIELDS, sla_recompute
 from tickets.tasks import (
     email_deliver_task,
     notification_emails_task,
+    satisfaction_survey_send_task,
     social_deliver_task,
     webhook_deliver_task,
 )
@@ -24,8 +27,8 @@ from tickets.tasks import (
 
 @outbox_handler("ticket.replied", "ticket.auto_replied", queue="notify")
 def email_reply_enqueue(event: OutboxEvent) -> None:
-    """An agent's reply on an email ticket goes out by email, from a task that retries on its own."""
-    if Ticket.objects.filter(pk=event.payload["ticket_id"], channel=Channel.EMAIL).exists():
+    """An agent's reply on an email or web ticket goes out by email, from a task that retries on its own."""
+    if Ticket.objects.filter(pk=event.payload["ticket_id"], channel__in=EMAILED_CHANNELS).exists():
         # Enqueued inside the handler's transaction, not on commit: if the broker refuses, the handler
         # fails and runs again, rather than being marked done with no email on its way. A double
         # enqueue (the commit failing after this) is harmless: the task sends a message at most once.
@@ -140,6 +143,7 @@ def _frees_capacity(changes: dict) -> bool:
     "sla.warning",
     "sla.breach",
     "rule.notify",
+    "csat.received",
     queue="notify",
 )
 def notify_staff(event: OutboxEvent) -> None:
@@ -160,3 +164,17 @@ def webhooks_enqueue(event: OutboxEvent) -> None:
         transaction.on_commit(
             lambda pk=delivery_id: webhook_deliver_task.apply_async(args=[pk], queue="notify")
         )
+
+
+@outbox_handler("ticket.updated", queue="notify", when=lambda payload: _solved(payload.get("changes", {})))
+def satisfaction_survey_offer(event: OutboxEvent) -> None:
+    """A solved ticket's requester is asked how we did, once per ticket, by email."""
+    rating = satisfaction_offer(ticket_id=event.payload["ticket_id"], now=event.created_at)
+    if rating is not None:
+        transaction.on_commit(
+            lambda: satisfaction_survey_send_task.apply_async(args=[rating.pk], queue="notify")
+        )
+
+
+def _solved(changes: dict) -> bool:
+    return changes.get("status", ["", ""])[1] == Status.SOLVED

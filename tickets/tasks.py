@@ -15,6 +15,7 @@ from tickets.notifications.fanout import EMAIL_CHUNK
 from tickets.notifications.webhooks import webhook_deliver
 from tickets.routing.assignment import teams_with_waiting_tickets, tickets_route_waiting
 from tickets.rules.engine import rules_run_time_based
+from tickets.satisfaction import satisfaction_survey_send
 from tickets.sla.engine import sla_sweep
 
 
@@ -134,3 +135,15 @@ def webhook_deliver_task(self, delivery_id: int) -> str:
     if result == "retry":
         raise self.retry(countdown=min(30 * 2**self.request.retries, 300))
     return result
+
+
+@shared_task(
+    name="tickets.tasks.satisfaction_survey_send",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    retry_backoff_max=300,
+    max_retries=settings.EMAIL_SEND_MAX_RETRIES,
+)
+def satisfaction_survey_send_task(rating_id: int) -> bool:
+    return satisfaction_survey_send(rating_id=rating_id)

@@ -10,6 +10,7 @@ from backoffice.kb.models import (
     ArticleVersion,
     Category,
     KbTag,
+    SuggestionOpened,
 )
 
 
@@ -71,4 +72,20 @@ class ArticleReviewAdmin(admin.ModelAdmin):
     readonly_fields = ["translation", "version", "reviewer", "decision", "comment", "at"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(SuggestionOpened)
+class SuggestionOpenedAdmin(admin.ModelAdmin):
+    """Read-only: the record behind the deflection figure, written by the portal alone."""
+
+    list_display = ["translation", "user", "opened_at", "request_filed_at"]
+    list_filter = ["opened_at"]
+    list_select_related = ["translation", "user"]
+    readonly_fields = ["translation", "user", "session_key", "opened_at", "request_filed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

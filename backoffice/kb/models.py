@@ -253,3 +253,28 @@ class ArticleUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} on #{self.ticket_id}"
+
+
+class SuggestionOpened(models.Model):
+    """A portal visitor opened an article suggested while writing a request (see kb/deflection.py):
+    when no request follows within PORTAL_DEFLECTION_MINUTES, the article answered the question."""
+
+    translation = models.ForeignKey(ArticleTranslation, on_delete=models.CASCADE, related_name="+")
+    # Kept (as anonymous) when the user is deleted: the figure is about articles, not people.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    session_key = models.CharField(max_length=64, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    request_filed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("suggestion opened")
+        verbose_name_plural = _("suggestions opened")
+        indexes = [
+            models.Index(fields=["opened_at"], name="kb_suggestion_opened_at"),
+            models.Index(fields=["user", "opened_at"], name="kb_suggestion_user"),
+            models.Index(fields=["session_key", "opened_at"], name="kb_suggestion_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.translation_id} at {self.opened_at:%Y-%m-%d %H:%M}"

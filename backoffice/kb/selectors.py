@@ -6,9 +6,11 @@ import difflib
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, When
 from django.http import Http404
 
+from backoffice.kb.deflection import deflection_rate  # noqa: F401 - the KB index shows it
 from backoffice.kb.models import (
     Article,
     ArticleReview,
@@ -17,8 +19,9 @@ from backoffice.kb.models import (
     ArticleVersion,
     Category,
     Status,
+    Visibility,
 )
-from backoffice.kb.search import search_translations
+from backoffice.kb.search import highlight, search_translations, suggest_translations
 from helpdesk.models import BACKOFFICE_ROLES, Role, User
 
 
@@ -36,17 +39,24 @@ def translation_for_reader(user, *, language: str, slug: str) -> ArticleTranslat
 
 
 def _with_fallback(translations, language: str):
-    """One translation per article: in `language` where it has one, else in the default language."""
-    default = settings.LANGUAGE_CODE
-    if language == default:
-        return translations.filter(language=language)
-    has_own = translations.filter(article=OuterRef("article"), language=language)
-    return translations.filter(Q(language=language) | Q(language=default) & ~Exists(has_own))
+    """One translation per article: in `language` where it has one, else in the default language,
+    else in the first other language it has (an article written only in Lithuanian still reaches a
+    Polish reader). Chosen per article by a correlated subquery, so it stays one query."""
+    preference = Case(
+        When(language=language, then=0), When(language=settings.LANGUAGE_CODE, then=1), default=2
+    )
+    best = (
+        translations.filter(article=OuterRef("article"))
+        .annotate(preference=preference)
+        .order_by("preference", "language")
+        .values("language")[:1]
+    )
+    return translations.filter(language=Subquery(best))
 
 
 def articles_for_customer(language: str, *, category=None):
     """Published public articles for the portal, one per article in the customer's language with
-    a fallback to the default language (English)."""
+    a fallback to the default language (English), then to any other."""
     translations = ArticleTranslation.objects.public()
     if category is not None:
         translations = translations.filter(article__category=category)
@@ -71,14 +81,69 @@ def articles_for_reader(user, language: str):
 
 def kb_search(user, text: str, *, language: str, fallback: bool = False):
     """Ranked matches in `language`; with `fallback`, in the default language when that finds none."""
-    visible = (
-        ArticleTranslation.objects.visible_to(user)
-        .select_related("article__category")
-        .defer("search_vector")  # large; the results never show it
-    )
+    visible = _for_lists(ArticleTranslation.objects.visible_to(user))
     results = search_translations(visible, text, language=language)
     if fallback and language != settings.LANGUAGE_CODE and not results:
         results = search_translations(visible, text, language=settings.LANGUAGE_CODE)
+    return results
+
+
+def _for_lists(translations):
+    return translations.select_related("article__category").defer("search_vector")  # large, never shown
+
+
+def _without_own(translations, language: str):
+    """Those of `translations` whose article has no published public text in `language`."""
+    own = ArticleTranslation.objects.public().filter(article=OuterRef("article"), language=language)
+    return translations.filter(~Exists(own))
+
+
+# --- The portal's help center: published public articles only, whoever reads (agents included).
+def help_categories():
+    """Categories with their number of readable articles; empty ones are left out."""
+    live = Q(articles__visibility=Visibility.PUBLIC, articles__translations__status=Status.PUBLISHED)
+    counted = Category.objects.annotate(article_count=Count("articles", filter=live, distinct=True))
+    return counted.filter(article_count__gt=0).order_by("order", "name")  # GROUP BY drops Meta.ordering
+
+
+def help_category(pk: int) -> Category:
+    """Any category (one without public articles shows as empty); the editor's lookup does the same."""
+    return category_for_backoffice(pk)
+
+
+def help_popular(language: str, *, limit: int = 5):
+    return articles_for_customer(language).order_by("-view_count", "title")[:limit]
+
+
+def help_recent(language: str, *, limit: int = 5):
+    return articles_for_customer(language).order_by("-published_at", "-pk")[:limit]
+
+
+def help_translation(*, language: str, slug: str) -> ArticleTranslation:
+    """An article as the portal shows it: public and published, or 404 (even for agents)."""
+    return translation_for_reader(AnonymousUser(), language=language, slug=slug)
+
+
+def help_search(text: str, *, language: str) -> list[ArticleTranslation]:
+    """Matches in `language`, then in the default language among articles not written in `language`;
+    each with `title_html` and `snippet_html` (escaped, the matched words in <mark>)."""
+    public = _for_lists(ArticleTranslation.objects.public())
+    results = list(search_translations(public, text, language=language))
+    if language != settings.LANGUAGE_CODE:
+        others = _without_own(public, language)
+        results += search_translations(others, text, language=settings.LANGUAGE_CODE)
+    highlight(results, text)
+    return results
+
+
+def help_suggest(text: str, *, language: str, limit: int = 5) -> list[ArticleTranslation]:
+    """Articles whose words start with what a customer is typing (the request form's suggestions)."""
+    public = _for_lists(ArticleTranslation.objects.public())
+    results = list(suggest_translations(public, text, language=language)[:limit])
+    if len(results) < limit and language != settings.LANGUAGE_CODE:
+        others = _without_own(public, language)
+        more = suggest_translations(others, text, language=settings.LANGUAGE_CODE)
+        results += more[: limit - len(results)]
     return results
 
 

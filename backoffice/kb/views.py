@@ -1,10 +1,13 @@
 """The KB editor at /backoffice/kb/: back-office staff and admins write, review and publish."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +24,7 @@ from backoffice.kb.models import Article, ArticleTranslation, Category, Status
 from helpdesk.access import backoffice_required
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
+DEFLECTION_PERIOD = timedelta(days=30)  # the index's deflection card covers the last 30 days
 
 
 def _language(code: str) -> str:
@@ -47,11 +51,10 @@ def index(request: HttpRequest) -> HttpResponse:
     status = status if status in Status.values else ""
     articles = selectors.backoffice_article_list(status=status)
     waiting = list(selectors.waiting_for_review(request.user))
-    return render(
-        request,
-        "backoffice/kb/index.html",
-        {"articles": articles, "statuses": Status.choices, "status": status, "waiting": waiting},
-    )
+    now = timezone.now()
+    deflection = selectors.deflection_rate(since=now - DEFLECTION_PERIOD, until=now, now=now)
+    context = {"statuses": Status.choices, "status": status, "waiting": waiting, "deflection": deflection}
+    return render(request, "backoffice/kb/index.html", context | {"articles": articles})
 
 
 @backoffice_required

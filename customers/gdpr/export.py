@@ -32,7 +32,7 @@ from django.utils.text import get_valid_filename
 
 from customers.gdpr.scope import CustomerScope, customer_scope, ensure_admin
 from customers.models import Customer, CustomerMerge
-from helpdesk.models import User
+from helpdesk.models import Role, User
 from helpdesk.services import audit_record
 from tickets.models import Attachment, InboundEmail, Message, Ticket
 
@@ -47,8 +47,11 @@ SPOOL_BYTES = 8 * 1024 * 1024
 def customer_export(*, customer: Customer, by: User) -> IO[bytes]:
     """The customer's data as a zip in a temporary file, positioned at its start; the caller closes it.
 
-    Audited with what it held. Only admins may export (PermissionDenied otherwise)."""
-    ensure_admin(by)
+    Audited with what it held. Admins may export anyone; a customer only themselves, in the portal
+    (PermissionDenied otherwise, even for other staff)."""
+    own = by.role == Role.CUSTOMER and customer.user_id == by.pk
+    if not own:
+        ensure_admin(by)
     scope = customer_scope(customer)
     archive = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - returned open
     try:
@@ -57,12 +60,18 @@ def customer_export(*, customer: Customer, by: User) -> IO[bytes]:
     except BaseException:
         archive.close()
         raise
+    summary = (
+        f"Customer #{customer.pk} downloaded their own data in the portal"
+        if own
+        else f"Exported the personal data of customer #{customer.pk}"
+    )
     with transaction.atomic():
         audit_record(
             actor=by,
             action="customer.exported",
             target=customer,
-            summary=f"Exported the personal data of customer #{customer.pk}",
+            summary=summary,
+            **({"via": "portal"} if own else {}),
             **counts,
         )
     archive.seek(0)

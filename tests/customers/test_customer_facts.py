@@ -88,11 +88,11 @@ def test_only_refusals_are_warnings(db):
     assert [(consent.purpose, consent.source) for consent in warnings] == [("call_recording", "email")]
 
 
-def test_ratings_and_billing_are_none_until_their_models_exist(db):
+def test_a_new_customer_has_no_ratings_and_no_billing_and_missing_models_are_none(db):
     customer = CustomerFactory()
 
     assert external.installed_model("backoffice.NoSuchModel") is None
-    assert external.customer_ratings(customer) is None
+    assert not external.customer_ratings(customer).has_any
     assert external.customer_billing(customer, today=NOW.date()) is None
 
 

@@ -39,7 +39,7 @@ def test_a_customer_signs_in_and_lands_on_the_portal(page):
 
     sign_in(page, "alice@example.com")
     expect(page).to_have_url(re.compile(r"/portal/$"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Alice")
+    expect(page.get_by_role("heading", level=1)).to_have_text("My requests")
 
     assert page.goto("/desk/").status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")

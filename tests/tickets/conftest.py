@@ -56,8 +56,6 @@ def alice_customer(alice):
     return CustomerFactory(name=alice.full_name, email=alice.email, user=alice, language="en")
 
 
-
-
 @pytest.fixture(scope="session")
 def dovecot():
     """A real IMAP server (dovecot) for this test process; see tests/tickets/imap_server.py."""

@@ -220,13 +220,13 @@ def test_the_task_retries_and_marks_the_last_failure_final(
 
 def test_notes_customer_messages_and_other_channels_are_not_emailed(smtp, email_ticket, first_line, ona):
     note = ticket_add_note(ticket=email_ticket, by=ona, body="Vidinė pastaba.")
-    web_ticket = make_ticket(channel=Channel.WEB, team=first_line)
-    web_reply = ticket_reply(ticket=web_ticket, by=ona, body=REPLY)
+    phone_ticket = make_ticket(channel=Channel.PHONE, team=first_line)
+    phone_reply = ticket_reply(ticket=phone_ticket, by=ona, body=REPLY)
     silent = make_ticket(requester=CustomerFactory(email=""), channel=Channel.EMAIL, team=first_line)
     silent_reply = ticket_reply(ticket=silent, by=ona, body=REPLY)
     customer_message = email_ticket.messages.get(incoming=True)
 
-    for message in (note, web_reply, silent_reply, customer_message):
+    for message in (note, phone_reply, silent_reply, customer_message):
         assert email_deliver(message_id=message.pk) == "skipped"
     assert email_deliver(message_id=0) == "skipped"
 
@@ -246,15 +246,30 @@ def test_a_reply_on_an_email_ticket_enqueues_its_email_on_the_notify_queue(email
     assert (HANDLER, "notify") in [(h.name, h.queue) for h in outbox_handlers_for("ticket.replied")]
 
 
-def test_a_reply_on_a_web_ticket_enqueues_no_email(first_line, ona, monkeypatch):
+def test_a_reply_on_a_phone_ticket_enqueues_no_email(first_line, ona, monkeypatch):
     calls = []
     monkeypatch.setattr(email_deliver_task, "apply_async", lambda **kwargs: calls.append(kwargs))
-    ticket_reply(ticket=make_ticket(channel=Channel.WEB, team=first_line), by=ona, body=REPLY)
+    ticket_reply(ticket=make_ticket(channel=Channel.PHONE, team=first_line), by=ona, body=REPLY)
     event = OutboxEvent.objects.filter(name="ticket.replied").latest("id")
 
     assert outbox_handle(event_id=event.pk, handler_name=HANDLER) is True
 
     assert calls == []
+
+
+def test_a_reply_on_a_web_ticket_is_emailed_with_the_link_to_the_request_in_the_portal(
+    smtp, first_line, ona, settings
+):
+    settings.SITE_URL = "https://help.example.com"
+    ticket = make_ticket(channel=Channel.WEB, team=first_line, requester=CustomerFactory(language="lt"))
+    reply = ticket_reply(ticket=ticket, by=ona, body=REPLY)
+
+    assert email_deliver(message_id=reply.pk) == "sent"
+
+    (email,) = smtp.emails
+    text = email.get_body(("plain",)).get_content()
+    assert REPLY in text and f"https://help.example.com/portal/requests/{ticket.pk}/" in text
+    assert f"/portal/requests/{ticket.pk}/" in email.get_body(("html",)).get_content()
 
 
 def test_the_ticket_page_shows_how_each_reply_email_fared(client, email_ticket, ona):

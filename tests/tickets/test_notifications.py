@@ -7,7 +7,7 @@ from django.urls import reverse
 from helpdesk.models import OutboxEvent
 from tests.factories import TeamFactory, UserFactory, make_ticket
 from tickets.handlers import notify_staff
-from tickets.models import Notification, NotificationPreference
+from tickets.models import Notification, NotificationKind, NotificationPreference
 from tickets.notifications.email import MAX_ATTEMPTS, notification_digests_send, notification_emails_send
 from tickets.notifications.fanout import notifications_fan_out
 from tickets.services import ticket_add_note, ticket_update
@@ -180,19 +180,7 @@ def test_settings_are_saved_and_bad_values_refused(client, ona):
     assert bad.status_code == 400
     assert not NotificationPreference.objects.exists()
 
-    data = {
-        f"{kind}-email": "instant"
-        for kind in (
-            "new_ticket",
-            "assigned",
-            "customer_replied",
-            "mentioned",
-            "status_changed",
-            "sla_warning",
-            "sla_breach",
-            "rule",
-        )
-    }
+    data = {f"{kind}-email": "instant" for kind in NotificationKind.values}
     data |= {"assigned-email": "off", "assigned-in_app": "on"}
     client.post(reverse("desk:notification_settings"), data)
     saved = NotificationPreference.objects.get(user=ona, kind="assigned")

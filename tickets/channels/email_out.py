@@ -1,4 +1,5 @@
-"""Email out: an agent's public reply on an email ticket, sent from the ticket's mailbox.
+"""Email out: an agent's public reply on an email ticket, sent from the ticket's mailbox; and on a
+web ticket (the portal, the contact form), sent with a link to the request in the portal.
 
     email_deliver(message_id=message.pk)    # from the Celery task tickets.tasks.email_deliver
 
@@ -15,12 +16,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from tickets.channels.delivery import delivery_record_failure, message_for_delivery
 from tickets.models import Channel, Message, Ticket
 
+# The channels whose customers hear of our replies by email.
+EMAILED_CHANNELS = (Channel.EMAIL, Channel.WEB)
 # How many earlier Message-IDs go into References: enough to thread, short enough for any server.
 REFERENCES_MAX = 20
 REPLY_PREFIX = re.compile(r"^\s*re\s*:", re.IGNORECASE)
@@ -58,22 +62,33 @@ def email_reply_message(message: Message) -> EmailMultiAlternatives:
         headers.update({"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"})
     # Otherwise no Auto-Submitted header: a person wrote it, and auto-responders answer it as usual.
     subject = reply_subject(ticket)
+    body_text, body_html = message.body_text, message.body_html
+    if ticket.channel == Channel.WEB:
+        link = _portal_link(ticket)
+        body_text = f"{body_text}\n\n-- \n{link}"
+        body_html = f"{body_html}\n<hr>\n<p>{escape(link)}</p>"
     email = EmailMultiAlternatives(
         subject=subject,
-        body=message.body_text,
+        body=body_text,
         from_email=_sender(ticket),
         to=[_address(ticket.requester)],
         cc=[] if automatic else _cc_addresses(ticket),
         headers=headers,
     )
     document = HTML_DOCUMENT.format(
-        lang=escape(ticket.language or settings.LANGUAGE_CODE), title=escape(subject), body=message.body_html
+        lang=escape(ticket.language or settings.LANGUAGE_CODE), title=escape(subject), body=body_html
     )
     email.attach_alternative(document, "text/html")
     for attachment in message.attachments.all():
         with attachment.file.open("rb") as handle:
             email.attach(attachment.filename, handle.read(), attachment.content_type)
     return email
+
+
+def _portal_link(ticket: Ticket) -> str:
+    url = settings.SITE_URL.rstrip("/") + ticket.get_portal_url()
+    with translation.override(ticket.language or ticket.requester.language or settings.LANGUAGE_CODE):
+        return _("Reply to this email, or follow your request in our portal: %(url)s") % {"url": url}
 
 
 def reply_subject(ticket: Ticket) -> str:
@@ -143,7 +158,7 @@ def _skip(message: Message) -> bool:
     return (
         not message.public
         or message.incoming
-        or ticket.channel != Channel.EMAIL
+        or ticket.channel not in EMAILED_CHANNELS
         or not ticket.requester.email
     )
 

@@ -36,10 +36,13 @@ from tickets.models.notifications import (
 )
 from tickets.models.routing import AssignmentTurn
 from tickets.models.rules import AnswerBotReply, AnswerOutcome, Rule, RuleFiring, RuleTrigger, YesNo
+from tickets.models.satisfaction import NpsResponse, SatisfactionRating
 from tickets.models.sla import SlaEvent, SlaEventKind, SlaMetric, SlaPolicy
 from tickets.models.social import SocialAccount, SocialKind
 
 __all__ = [
+    "NpsResponse",
+    "SatisfactionRating",
     "TRANSITIONS",
     "UNSOLVED",
     "Activity",

@@ -221,6 +221,9 @@ class Ticket(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("desk:ticket", args=[self.pk])
 
+    def get_portal_url(self) -> str:
+        return reverse("portal:request", args=[self.pk])
+
     @property
     def number(self) -> int:
         return self.pk

@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     SLA_WARNING = "sla_warning", _("An SLA target is about to be missed")
     SLA_BREACH = "sla_breach", _("An SLA target was missed")
     RULE = "rule", _("A rule asks to notify me")
+    CSAT_RECEIVED = "csat_received", _("A customer rated my ticket")
 
 
 class NotificationChannel(models.TextChoices):
@@ -112,6 +113,7 @@ WEBHOOK_EVENTS = [
     "ticket.merged",
     "sla.warning",
     "sla.breach",
+    "csat.received",
 ]
 
 

@@ -169,6 +169,24 @@ def rule_notify(ticket: Ticket, payload: dict) -> list[Audience]:
     ]
 
 
+def csat_received(ticket: Ticket, payload: dict) -> list[Audience]:
+    good = payload.get("good")
+    return [
+        Audience(
+            NotificationKind.CSAT_RECEIVED,
+            _people(ticket.assignee),
+            lambda: (
+                (
+                    _("%(customer)s rated %(ticket)s: good")
+                    if good
+                    else _("%(customer)s rated %(ticket)s: bad")
+                )
+                % {"customer": ticket.requester, "ticket": _label(ticket)}
+            ),
+        )
+    ]
+
+
 AUDIENCES = {
     "ticket.created": ticket_created,
     "ticket.updated": ticket_updated,
@@ -177,4 +195,5 @@ AUDIENCES = {
     "sla.warning": sla_warning,
     "sla.breach": sla_breach,
     "rule.notify": rule_notify,
+    "csat.received": csat_received,
 }

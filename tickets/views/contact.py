@@ -9,7 +9,6 @@ import logging
 from csp.decorators import csp_replace
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 
 from customers.services import customer_find_or_create
+from helpdesk.lib.limits import client_address, limit_exceeded
 from tickets.channels.receive import receive_message
 from tickets.models import Channel
 
@@ -34,13 +34,6 @@ class ContactForm(forms.Form):
     website = forms.CharField(required=False, label=_("Leave this empty"))
 
 
-def client_address(request: HttpRequest) -> str:
-    """The visitor's address: REMOTE_ADDR, or behind a proxy the header it sets (CLIENT_IP_HEADER,
-    e.g. HTTP_X_REAL_IP); only the first address of a list counts."""
-    value = request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
-    return value.split(",")[0].strip()
-
-
 def too_many_from_address(
     request: HttpRequest, *, scope: str = "contact-form", rate: int | None = None, window: int | None = None
 ) -> bool:
@@ -48,13 +41,7 @@ def too_many_from_address(
     CONTACT_FORM_RATE per CONTACT_FORM_WINDOW (the anonymous ways in: this form, starting a chat)."""
     rate = rate or settings.CONTACT_FORM_RATE
     window = window or settings.CONTACT_FORM_WINDOW
-    key = f"{scope}:{client_address(request)}"
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key) > rate
-    except ValueError:  # the key expired between add and incr
-        cache.set(key, 1, window)
-        return False
+    return limit_exceeded(f"{scope}:{client_address(request)}", rate=rate, window=window)
 
 
 # No CSRF token: the form is anonymous (there is no session to ride on), and a token cookie would not

@@ -123,7 +123,11 @@ def _visible_attachment(request: HttpRequest, token: str) -> Attachment:
 
 @desk_required
 def attachment_download(request: HttpRequest, token: str) -> FileResponse:
-    attachment = _visible_attachment(request, token)
+    return attachment_response(_visible_attachment(request, token))
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """A file as a download, never shown inline: whatever it claims to be, the browser saves it."""
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

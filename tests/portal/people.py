@@ -1,0 +1,8 @@
+"""A portal customer: a Customer with a portal login (sign in with `client.force_login(person.user)`)."""
+
+from tests.factories import CustomerFactory, UserFactory
+
+
+def portal_person(name: str, email: str, **fields):
+    user = UserFactory(email=email, full_name=name, role="customer", language=fields.get("language", "en"))
+    return CustomerFactory(name=name, email=email, user=user, **fields)

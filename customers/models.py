@@ -172,6 +172,7 @@ class ConsentPurpose(models.TextChoices):
     MARKETING = "marketing", _("Marketing messages")
     PROCESSING = "processing", _("Processing of personal data")
     CALL_RECORDING = "call_recording", _("Recording of calls")
+    SURVEYS = "surveys", _("Satisfaction surveys by email")
 
 
 class ConsentSource(models.TextChoices):

@@ -18,4 +18,5 @@ urlpatterns = [
     path("attachments/<str:token>/", views.attachment_download, name="attachment"),
     path("", include("customers.portal.account_urls")),
     path("help/", include("customers.portal.help_urls")),
+    path("callbacks/", include("customers.portal.callback_urls")),
 ]

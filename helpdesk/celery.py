@@ -84,6 +84,13 @@ BEAT_SCHEDULE = {
         "schedule": crontab(hour=1, minute=0),
         "options": {"expires": 3600, "queue": "default"},
     },
+    # Every 5 minutes: reminder emails of callbacks starting within CALLBACK_REMINDER_MINUTES. Each is
+    # claimed under SKIP LOCKED and marked sent, so an overlapping or repeated run sends none twice.
+    "callback-reminders": {
+        "task": "tickets.tasks.callback_reminders_send",
+        "schedule": 300.0,
+        "options": {"expires": 240, "queue": "notify"},
+    },
 }
 
 app = Celery("helpdesk")

@@ -278,6 +278,13 @@ PORTAL_REOPEN_DAYS = env.int("PORTAL_REOPEN_DAYS", default=14)
 # Satisfaction: a survey link works this many days; NPS is asked at most once per interval.
 CSAT_LINK_DAYS = env.int("CSAT_LINK_DAYS", default=30)
 NPS_INTERVAL_DAYS = env.int("NPS_INTERVAL_DAYS", default=90)
+# Callbacks booked in the portal: slot length, how many days ahead and how soon a slot is offered, the
+# skill an agent needs to take them ("" = none), and how long before the call the reminder goes out.
+CALLBACK_SLOT_MINUTES = env.int("CALLBACK_SLOT_MINUTES", default=30)
+CALLBACK_DAYS_AHEAD = env.int("CALLBACK_DAYS_AHEAD", default=5)
+CALLBACK_MIN_NOTICE_MINUTES = env.int("CALLBACK_MIN_NOTICE_MINUTES", default=60)
+CALLBACK_SKILL = env.str("CALLBACK_SKILL", default="")
+CALLBACK_REMINDER_MINUTES = env.int("CALLBACK_REMINDER_MINUTES", default=60)
 # Portal accounts: how long a sign-up's verification link and an emailed sign-in link stay valid, and
 # how many sign-ups, sign-in links and data downloads one client address or one email address may ask
 # for per window (seconds); the window's excess is answered 429.

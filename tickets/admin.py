@@ -21,6 +21,7 @@ from tickets.models import (
     SocialKind,
     Tag,
 )
+from tickets.models.fields import TicketField
 from tickets.notifications import admin as notification_admin  # noqa: F401 (registers its models)
 from tickets.sla import admin as sla_admin  # noqa: F401 (registers the SLA policies)
 
@@ -178,3 +179,13 @@ class ChatSessionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(TicketField)
+class TicketFieldAdmin(admin.ModelAdmin):
+    """Admins configure the custom fields; the model's clean() refuses malformed options and labels."""
+
+    list_display = ("label", "key", "kind", "required", "in_portal", "active", "position")
+    list_editable = ("position", "active")
+    list_filter = ("kind", "in_portal", "active")
+    prepopulated_fields = {"key": ("label",)}

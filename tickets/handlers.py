@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from helpdesk.models import OutboxEvent
 from helpdesk.outbox import outbox_handler
+from tickets.callbacks.services import callback_mark_done
 from tickets.channels.auto_reply import acknowledge_new_ticket
 from tickets.channels.email_out import EMAILED_CHANNELS
 from tickets.channels.social import social_reply_queue
@@ -178,3 +179,9 @@ def satisfaction_survey_offer(event: OutboxEvent) -> None:
 
 def _solved(changes: dict) -> bool:
     return changes.get("status", ["", ""])[1] == Status.SOLVED
+
+
+@outbox_handler("ticket.updated", queue="default", when=lambda payload: _solved(payload.get("changes", {})))
+def callback_done_on_solve(event: OutboxEvent) -> None:
+    """Solving a callback's phone task marks the callback done in the customer's portal."""
+    callback_mark_done(ticket_id=event.payload["ticket_id"])

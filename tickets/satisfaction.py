@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from customers.models import Customer
+from customers.models import ConsentPurpose, Customer
+from customers.services import consent_refused
 from helpdesk.outbox import outbox_publish
-from tickets.models import NpsResponse, SatisfactionRating, Status, Ticket
+from tickets.models import NpsResponse, SatisfactionRating, Status, Ticket, TicketType
 
 SALT = "tickets.satisfaction"
 RATEABLE = (Status.SOLVED, Status.CLOSED)
@@ -50,7 +51,8 @@ def rating_for_token(token: str) -> SatisfactionRating | None:
 def satisfaction_offer(*, ticket_id: int, now: datetime) -> SatisfactionRating | None:
     """Offer the survey of a solved ticket, once per ticket (solving it again offers nothing new)."""
     ticket = Ticket.objects.select_related("requester").filter(pk=ticket_id, status__in=RATEABLE).first()
-    if ticket is None or ticket.requester.erased_at is not None:
+    # Tasks are the desk's own work (a callback's phone task, say): there is no service to rate yet.
+    if ticket is None or ticket.type == TicketType.TASK or ticket.requester.erased_at is not None:
         return None
     rating, created = SatisfactionRating.objects.get_or_create(
         ticket=ticket, defaults={"customer": ticket.requester, "offered_at": now}
@@ -67,6 +69,8 @@ def satisfaction_survey_send(*, rating_id: int) -> bool:
     customer = rating.customer
     if rating.emailed_at is not None or rating.good is not None or not customer.email:
         return False
+    if consent_refused(customer, ConsentPurpose.SURVEYS):
+        return False  # they said no to survey emails (their portal account page); the portal still asks
     url = settings.SITE_URL.rstrip("/") + reverse("portal:rate", args=[satisfaction_token(rating)])
     with translation.override(customer.language or settings.LANGUAGE_CODE):
         context = {"ticket": rating.ticket, "customer": customer, "url": url, "days": settings.CSAT_LINK_DAYS}

@@ -147,3 +147,11 @@ def webhook_deliver_task(self, delivery_id: int) -> str:
 )
 def satisfaction_survey_send_task(rating_id: int) -> bool:
     return satisfaction_survey_send(rating_id=rating_id)
+
+
+@shared_task(name="tickets.tasks.callback_reminders_send")
+def callback_reminders_send_task() -> int:
+    """Every 5 minutes: reminders of callbacks starting soon (each sent once, see the service)."""
+    from tickets.callbacks.services import callback_reminders_send
+
+    return callback_reminders_send(now=timezone.now())

@@ -6,6 +6,7 @@ backoffice/billing/money.py, and the services copy its `total` and `balance` ont
 that lists, filters and the customer's 360° view can sum them in SQL.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -167,8 +168,12 @@ class InvoiceQuerySet(models.QuerySet):
     def open(self) -> "InvoiceQuerySet":
         return self.filter(status__in=OPEN_STATUSES)
 
-    def overdue(self) -> "InvoiceQuerySet":
-        return self.filter(status=InvoiceStatus.OVERDUE)
+    def overdue(self, *, today: date | None = None) -> "InvoiceQuerySet":
+        """Marked overdue by the daily job; with `today`, also open ones already past due before it ran
+        (the 360° view and the rules say "overdue" the morning it happens)."""
+        if today is None:
+            return self.filter(status=InvoiceStatus.OVERDUE)
+        return self.filter(Q(status=InvoiceStatus.OVERDUE) | Q(status__in=OPEN_STATUSES, due_date__lt=today))
 
     def billed_to(self, customer) -> "InvoiceQuerySet":
         return self.filter(AccountOwned.account_of(customer))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Prefetch, QuerySet
+from django.utils import timezone
 
 from backoffice.billing.models import (
     AccountOwned,
@@ -29,8 +30,9 @@ LINKABLE_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PAID, InvoiceStatus.OVE
 
 
 def has_overdue_invoice(customer: Customer) -> bool:
-    """Whether the customer, or their organization, has an invoice the overdue job marked overdue."""
-    return Invoice.objects.overdue().billed_to(customer).exists()
+    """Whether the customer, or their organization, has an invoice past due (marked by the overdue job,
+    or open and past its due date already), as the 360° view counts them."""
+    return Invoice.objects.overdue(today=timezone.localdate()).billed_to(customer).exists()
 
 
 def plan_list() -> QuerySet[Plan]:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tickets.custom_fields import form_fields
 from tickets.forms import MessageForm, MultipleFileField, attachments_help
 from tickets.models import TicketType
 
@@ -16,15 +17,21 @@ class RequestForm(forms.Form):
     description = forms.CharField(
         label=_("Description"),
         max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        widget=forms.Textarea(attrs={"rows": 8, "data-rich-text": "description_html"}),
         help_text=_("What happened, what you expected, and anything you already tried."),
     )
+    # The formatted description from the editor (static/js/rich-text.js); sanitised when stored.
+    description_html = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100000)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ticket_fields=(), language: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = attachments_help()
         self.fields["subject"].widget.attrs["autocomplete"] = "off"
+        # The admins' custom fields go between the kind of request and its description.
+        custom = form_fields(list(ticket_fields), language=language)
+        self.fields.update(custom)
+        self.order_fields(["subject", "type", *custom, "description", "attachments"])
 
 
 class RequestReplyForm(MessageForm):

@@ -17,6 +17,7 @@ from backoffice.kb.services import deflection_request_filed
 from customers.portal import requests
 from customers.portal.request_forms import CcForm, NpsForm, RatingForm, RequestForm, RequestReplyForm
 from helpdesk.access import customer_required
+from tickets.custom_fields import displayed_values, portal_ticket_fields, stored_values
 from tickets.models import Attachment, Channel, SatisfactionRating
 from tickets.satisfaction import RATEABLE, nps_due
 from tickets.services import ticket_create, ticket_customer_reply
@@ -56,7 +57,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @customer_required
 def request_new(request: HttpRequest) -> HttpResponse:
     customer = requests.portal_customer(request.user)
-    form = RequestForm(request.POST or None, request.FILES or None)
+    language = (get_language() or "").split("-")[0]
+    ticket_fields = portal_ticket_fields()
+    form = RequestForm(
+        request.POST or None, request.FILES or None, ticket_fields=ticket_fields, language=language
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -64,10 +69,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 requester=customer,
                 subject=data["subject"],
                 body=data["description"],
+                body_html=data["description_html"] or None,
                 channel=Channel.WEB,
                 type=data["type"],
                 attachments=data["attachments"],
-                language=customer.language or (get_language() or "").split("-")[0],
+                language=customer.language or language,
+                custom_fields=stored_values(ticket_fields, data),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -110,6 +117,9 @@ def _render_detail(request, customer, ticket, *, reply_form=None, cc_form=None, 
         "cc_form": cc_form or CcForm(),
         "ccs": list(ticket.ccs.order_by("email")),
         "is_new": request.GET.get("new") == "1",
+        "details": displayed_values(
+            ticket.custom_fields or {}, language=(get_language() or "").split("-")[0]
+        ),
         "rating": rating,
         "rating_form": RatingForm(initial={"answer": _answer(rating)}) if rateable else None,
     }

@@ -71,5 +71,6 @@ def html_to_text(markup: str) -> str:
     text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>|</tr>|</h[1-6]>", "\n", markup)
     # "[^<>]" keeps this linear: with "[^>]", every unclosed "<" would scan to the end of the text.
     text = re.sub(r"<[^<>]*>", "", text)
-    text = html.unescape(text)
+    # Editors write &nbsp; for spaces they must keep (after bold text, say); in plain text a space.
+    text = html.unescape(text).replace("\xa0", " ")
     return re.sub(r"\n{3,}", "\n\n", text).strip()

@@ -63,3 +63,13 @@ def test_the_job_is_declared_in_the_beat_schedule():
     from helpdesk.celery import BEAT_SCHEDULE
 
     assert BEAT_SCHEDULE["billing-mark-overdue"]["task"] == billing_mark_overdue_task.name
+
+
+def test_an_invoice_past_due_counts_as_overdue_before_the_daily_job_marks_it(acme, marija):
+    from django.utils import timezone
+
+    make_invoice(owner=acme, today=timezone.localdate() - timedelta(days=20))  # due six days ago
+    make_invoice(owner=CustomerFactory(), today=timezone.localdate())  # someone else's, not due yet
+
+    assert has_overdue_invoice(marija)
+    assert not has_overdue_invoice(CustomerFactory())

@@ -24,6 +24,10 @@ def test_html_to_text_keeps_lines_and_entities():
     assert html_to_text("<p>Ačiū &amp; sveiki</p><p>antra<br>eilutė</p>") == "Ačiū & sveiki\nantra\neilutė"
 
 
+def test_html_to_text_reads_non_breaking_spaces_as_spaces():
+    assert html_to_text("<p><b>neko</b>&nbsp;neizdrukā\u00a0vairs</p>") == "neko neizdrukā vairs"
+
+
 def test_html_to_text_is_linear_on_unclosed_angle_brackets():
     # 200,000 stray "<" would take minutes with a backtracking pattern; the result keeps them all.
     assert html_to_text("<" * 200_000 + "x") == "<" * 200_000 + "x"

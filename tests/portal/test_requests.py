@@ -48,6 +48,21 @@ def test_a_request_filed_in_the_portal_is_a_web_ticket_with_its_file_and_a_confi
     assert 'data-testid="request-received"' in page
 
 
+def test_the_formatted_description_is_kept_and_sanitised(signed_in):
+    hostile = (
+        "<p>Paper <strong>stuck</strong> in <em>tray 2</em>.</p><ul><li>restarted</li></ul>"
+        '<script>alert(1)</script><p><a href="javascript:alert(2)" onclick="x()">log</a></p>'
+    )
+
+    _file(signed_in, description="Paper stuck in tray 2.", description_html=hostile)
+
+    message = Ticket.objects.get().messages.get()
+    assert "<strong>stuck</strong>" in message.body_html and "<li>restarted</li>" in message.body_html
+    assert "script" not in message.body_html and "javascript" not in message.body_html
+    assert "onclick" not in message.body_html
+    assert "Paper stuck in tray 2." in message.body_text
+
+
 @pytest.mark.parametrize(
     ("fields", "field"),
     [({"subject": "  "}, "subject"), ({"description": ""}, "description"), ({"type": "task"}, "type")],

@@ -53,6 +53,20 @@ def test_solving_offers_one_survey_and_emails_its_link_once_in_the_customers_lan
     assert "?answer=good" in body and "?answer=bad" in body
 
 
+def test_a_customer_who_refused_survey_emails_gets_none_but_may_still_rate_in_the_portal(
+    solved, smtp, client
+):
+    from customers.services import consent_record
+
+    ticket, rating = solved
+    consent_record(customer=ticket.requester, purpose="surveys", granted=False, source="portal", by=None)
+
+    assert satisfaction_survey_send(rating_id=rating.pk) is False
+    assert smtp.emails == []
+    client.force_login(ticket.requester.user)
+    assert 'data-testid="request-rating"' in client.get(ticket.get_portal_url()).content.decode()
+
+
 def test_solving_again_after_a_reopen_offers_nothing_new(solved):
     ticket, rating = solved
     ticket_update(ticket=ticket, by=None, changes={"status": Status.OPEN})

@@ -1,6 +1,7 @@
 """The tickets app's models: tickets and their conversation (core), and the channels (email, imap,
 chat, social)."""
 
+from tickets.models.callbacks import Callback, CallbackQuerySet, CallbackStatus
 from tickets.models.chat import ChatSession, ChatStatus
 from tickets.models.core import (
     TRANSITIONS,
@@ -23,6 +24,7 @@ from tickets.models.core import (
     user_team_ids,
 )
 from tickets.models.email import InboundEmail, InboundStatus, Mailbox
+from tickets.models.fields import FieldKind, TicketField
 from tickets.models.imap import ImapAuth, ImapSecurity, ImapSource
 from tickets.models.notifications import (
     DeliveryStatus,
@@ -41,6 +43,11 @@ from tickets.models.sla import SlaEvent, SlaEventKind, SlaMetric, SlaPolicy
 from tickets.models.social import SocialAccount, SocialKind
 
 __all__ = [
+    "FieldKind",
+    "TicketField",
+    "Callback",
+    "CallbackQuerySet",
+    "CallbackStatus",
     "NpsResponse",
     "SatisfactionRating",
     "TRANSITIONS",

@@ -177,6 +177,8 @@ class Ticket(models.Model):
     sla_due_at = models.DateTimeField(_("next SLA deadline"), null=True, blank=True)
     # The newest public message: a reply written before it was seen is a collision.
     last_public_message_id = models.BigIntegerField(null=True, blank=True)
+    # Values of the admins' custom fields (tickets/models/fields.py), by key; null when none were given.
+    custom_fields = models.JSONField(_("details"), null=True, blank=True)
     # PostgreSQL full-text over subject, requester and messages (see tickets/search.py).
     search_vector = SearchVectorField(null=True, editable=False)
 

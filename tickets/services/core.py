@@ -67,6 +67,7 @@ def ticket_create(
     attachments: list | None = None,
     channel_message_id: str = "",
     mailbox=None,
+    custom_fields: dict | None = None,
     now: datetime | None = None,
 ) -> Ticket:
     """Open a ticket for `requester` with its first message (from the customer, or from agent `by`)."""
@@ -89,6 +90,7 @@ def ticket_create(
         assignee=assignee,
         language=language or requester.language,
         mailbox=mailbox,
+        custom_fields=custom_fields or None,
         created_at=now,
         updated_at=now,
     )

@@ -12,6 +12,7 @@ from customers.services import customer_find_or_create
 from helpdesk.access import desk_required
 from tickets.access import ticket_for_user
 from tickets.channels.chat import chat_live
+from tickets.custom_fields import displayed_values
 from tickets.forms import (
     CallLogForm,
     ReplyForm,
@@ -56,6 +57,10 @@ def ticket_page_context(request: HttpRequest, ticket: Ticket, *, reply_form: Rep
         "other_open": other_open,
         "customer_panel": ticket_customer_panel(ticket, other_open=other_open, now=timezone.now()),
         "others": presence_others(ticket=ticket, user=request.user),
+        # What the customer gave in the admins' custom fields (no query when there is nothing).
+        "details": displayed_values(ticket.custom_fields, language=request.LANGUAGE_CODE)
+        if ticket.custom_fields
+        else [],
     } | desk_context(request, "")
 
 

@@ -90,11 +90,13 @@ def test_a_latvian_customer_follows_a_request_from_filing_to_rating_on_a_phone(
     # The portal speaks Latvian to Jānis: fields by name from here.
     expect(page.locator("html")).to_have_attribute("lang", "lv")
     page.locator(".portal-nav a[href='/portal/requests/new/']").click()
-    page.locator("[name=subject]").fill("Printeris")
+    page.wait_for_url(re.compile(r"/portal/requests/new/$"))
+    page.wait_for_function("() => window.htmx !== undefined")  # htmx listens before we type
+    page.locator("[name=subject]").press_sequentially("Printeris")
     suggestion = page.get_by_test_id("help-suggestions").get_by_role(
         "link", name=re.compile("Printeris neizdrukā")
     )
-    expect(suggestion).to_be_visible()
+    expect(suggestion).to_be_visible(timeout=15_000)  # debounced, and CI runs two test workers at once
     _no_problems(page)
     with page.context.expect_page() as opened:  # the article opens beside the half-filled form
         suggestion.click()

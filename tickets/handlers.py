@@ -5,11 +5,12 @@ from django.utils import timezone
 
 from helpdesk.models import OutboxEvent
 from helpdesk.outbox import outbox_handler
+from tickets.callbacks.emails import callback_email_send
 from tickets.callbacks.services import callback_mark_done
 from tickets.channels.auto_reply import acknowledge_new_ticket
 from tickets.channels.email_out import EMAILED_CHANNELS
 from tickets.channels.social import social_reply_queue
-from tickets.models import Channel, RuleTrigger, Status, Ticket
+from tickets.models import Callback, Channel, RuleTrigger, Status, Ticket
 from tickets.models.notifications import WEBHOOK_EVENTS
 from tickets.notifications.fanout import EMAIL_CHUNK, notifications_fan_out
 from tickets.notifications.webhooks import webhook_deliveries_create
@@ -185,3 +186,18 @@ def _solved(changes: dict) -> bool:
 def callback_done_on_solve(event: OutboxEvent) -> None:
     """Solving a callback's phone task marks the callback done in the customer's portal."""
     callback_mark_done(ticket_id=event.payload["ticket_id"])
+
+
+@outbox_handler("callback.booked", "callback.moved", "callback.cancelled", queue="notify")
+def callback_email(event: OutboxEvent) -> None:
+    """The customer's confirmation, move or cancellation email; a failed send raises, and the worker
+    tries again with backoff."""
+    callbacks = Callback.objects.select_related("customer").in_bulk(
+        [event.payload["callback_id"], event.payload.get("previous_id")]
+    )
+    callback = callbacks.get(event.payload["callback_id"])
+    if callback is not None:
+        kind = event.name.split(".", 1)[1]
+        callback_email_send(
+            callback=callback, kind=kind, previous=callbacks.get(event.payload.get("previous_id"))
+        )

@@ -9,7 +9,9 @@ import pytest
 from django.db import connection
 
 from helpdesk.celery import BEAT_SCHEDULE
+from helpdesk.models import OutboxEvent
 from tests.factories import CustomerFactory
+from tests.outbox import run_outbox
 from tests.portal.test_callbacks_slots import NOW, at, on_shift
 from tests.rosters.factories import agent, team_of
 from tickets.callbacks import services
@@ -35,11 +37,15 @@ def londoner(janis):
     return janis
 
 
-def book(customer, start, capture, topic="Invoice question"):
-    with capture(execute=True):
-        return callback_book(
-            customer=customer, starts_at=start, phone="+37061234567", topic=topic, language="lv", now=NOW
-        )
+EMAILED = ("callback.booked", "callback.moved", "callback.cancelled")
+
+
+def book(customer, start, topic="Invoice question"):
+    callback = callback_book(
+        customer=customer, starts_at=start, phone="+37061234567", topic=topic, language="lv", now=NOW
+    )
+    run_outbox(*EMAILED)
+    return callback
 
 
 def calendars(email) -> dict[str, str]:
@@ -60,10 +66,8 @@ def unfolded(ics: str) -> dict[str, str]:
     return dict(line.split(":", 1) for line in joined.split("\n") if line)
 
 
-def test_the_confirmation_gives_the_time_in_the_customers_zone_with_a_calendar_file(
-    ona, londoner, smtp, django_capture_on_commit_callbacks
-):
-    callback = book(londoner, at(1, 10, 30), django_capture_on_commit_callbacks)
+def test_the_confirmation_gives_the_time_in_the_customers_zone_with_a_calendar_file(ona, londoner, smtp):
+    callback = book(londoner, at(1, 10, 30))
 
     (email,) = smtp.emails
     assert email["To"] == "janis@acme.example" and email["Subject"] == "Your callback is booked"
@@ -79,31 +83,27 @@ def test_the_confirmation_gives_the_time_in_the_customers_zone_with_a_calendar_f
     assert ics["SUMMARY"] == "Callback: Invoice question"
 
 
-def test_a_long_topic_is_escaped_and_folded_in_the_calendar_file(
-    ona, londoner, smtp, django_capture_on_commit_callbacks
-):
+def test_a_long_topic_is_escaped_and_folded_in_the_calendar_file(ona, londoner, smtp):
     topic = "Ā, b; c " * 24
 
-    book(londoner, at(1, 10), django_capture_on_commit_callbacks, topic=topic)
+    book(londoner, at(1, 10), topic=topic)
 
     ics = unfolded(calendars(smtp.emails[0])["callback.ics"])
     assert ics["SUMMARY"] == "Callback: " + " ".join(topic.split()).replace(",", "\\,").replace(";", "\\;")
 
 
-def test_a_refused_booking_sends_nothing(ona, londoner, smtp, django_capture_on_commit_callbacks):
+def test_a_refused_booking_sends_nothing(ona, londoner, smtp):
     with pytest.raises(Exception, match="not available"):
-        book(londoner, at(1, 18), django_capture_on_commit_callbacks)
+        book(londoner, at(1, 18))
 
     assert smtp.emails == []
 
 
-def test_cancelling_emails_a_cancellation_of_the_calendar_event(
-    ona, londoner, smtp, django_capture_on_commit_callbacks
-):
-    callback = book(londoner, at(1, 11), django_capture_on_commit_callbacks)
+def test_cancelling_emails_a_cancellation_of_the_calendar_event(ona, londoner, smtp):
+    callback = book(londoner, at(1, 11))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        callback_cancel(callback=callback, now=NOW)
+    callback_cancel(callback=callback, now=NOW)
+    run_outbox(*EMAILED)
 
     email = smtp.emails[1]
     assert email["Subject"] == "Your callback is cancelled"
@@ -115,13 +115,11 @@ def test_cancelling_emails_a_cancellation_of_the_calendar_event(
     )
 
 
-def test_a_move_is_one_email_with_the_new_event_and_the_old_ones_cancellation(
-    ona, londoner, smtp, django_capture_on_commit_callbacks
-):
-    old = book(londoner, at(1, 11), django_capture_on_commit_callbacks)
+def test_a_move_is_one_email_with_the_new_event_and_the_old_ones_cancellation(ona, londoner, smtp):
+    old = book(londoner, at(1, 11))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        new = callback_move(callback=old, starts_at=at(1, 13), now=NOW)
+    new = callback_move(callback=old, starts_at=at(1, 13), now=NOW)
+    run_outbox(*EMAILED)
 
     assert len(smtp.emails) == 2
     email = smtp.emails[1]
@@ -133,12 +131,10 @@ def test_a_move_is_one_email_with_the_new_event_and_the_old_ones_cancellation(
     assert unfolded(files["callback-cancelled.ics"])["UID"] == f"callback-{old.pk}@127.0.0.1"
 
 
-def test_reminders_go_once_for_callbacks_starting_soon(
-    ona, londoner, smtp, django_capture_on_commit_callbacks
-):
-    soon = book(londoner, at(1, 10), django_capture_on_commit_callbacks)
-    later = book(londoner, at(1, 12), django_capture_on_commit_callbacks)
-    cancelled = book(londoner, at(1, 10, 30), django_capture_on_commit_callbacks)
+def test_reminders_go_once_for_callbacks_starting_soon(ona, londoner, smtp):
+    soon = book(londoner, at(1, 10))
+    later = book(londoner, at(1, 12))
+    cancelled = book(londoner, at(1, 10, 30))
     callback_cancel(callback=cancelled, now=NOW)
     now = at(1, 9, 5)
 
@@ -153,10 +149,10 @@ def test_reminders_go_once_for_callbacks_starting_soon(
 
 
 def test_a_reminder_the_mail_server_refuses_is_tried_again_without_holding_up_the_others(
-    ona, londoner, monkeypatch, django_capture_on_commit_callbacks
+    ona, londoner, monkeypatch
 ):
-    first = book(londoner, at(1, 10), django_capture_on_commit_callbacks)
-    second = book(londoner, at(1, 10, 30), django_capture_on_commit_callbacks)
+    first = book(londoner, at(1, 10))
+    second = book(londoner, at(1, 10, 30))
 
     def refuse_first(*, callback, kind):
         if callback.pk == first.pk:
@@ -210,3 +206,25 @@ def test_the_reminder_job_runs_every_five_minutes_on_the_notify_queue(db):
     entry = BEAT_SCHEDULE["callback-reminders"]
     assert entry["task"] == callback_reminders_send_task.name and entry["schedule"] == 300.0
     assert callback_reminders_send_task.run() == 0
+
+
+def test_a_confirmation_the_mail_server_refuses_is_sent_by_the_retry_and_the_booking_stands(
+    ona, londoner, smtp, settings
+):
+    from tests.mail import free_port
+
+    working_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()  # nothing listens there: the send fails
+    callback = callback_book(
+        customer=londoner, starts_at=at(1, 10), phone="+37061234567", topic="Router", language="lv", now=NOW
+    )
+    with pytest.raises(OSError):
+        run_outbox(*EMAILED)
+    assert Callback.objects.get(pk=callback.pk).status == "booked" and smtp.emails == []
+
+    settings.EMAIL_PORT = working_port
+    OutboxEvent.objects.update(published_at=None)  # the worker's retry of the same event
+    run_outbox(*EMAILED)
+    run_outbox(*EMAILED)
+
+    assert [email["Subject"] for email in smtp.emails] == ["Your callback is booked"]

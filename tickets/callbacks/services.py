@@ -1,13 +1,13 @@
 """Every write to callbacks: book, cancel, move, and the reminders job.
 
 A booking is a Callback row and the agent's phone task, made together in one transaction; the emails
-go out after it commits. Which agent gets a slot is decided by the partial unique constraint on
-(agent, starts_at) of booked callbacks, so two customers picking the same slot never both get one agent.
+go out from the outbox once it commits. Which agent gets a slot is decided by the partial unique
+constraint on (agent, starts_at) of booked callbacks, so two customers picking the same slot never
+both get one agent.
 """
 
 import logging
 from datetime import datetime, time, timedelta
-from functools import partial
 from smtplib import SMTPException
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from backoffice.models import Team
 from customers.models import Customer
 from customers.services import normalise_phone
 from helpdesk.models import User
+from helpdesk.outbox import outbox_publish
 from tickets.callbacks.emails import callback_email_send, when_text
 from tickets.callbacks.slots import customer_zone, slot_agents, slot_length
 from tickets.models import UNSOLVED, Callback, CallbackStatus, Channel, Status, Ticket, TicketType
@@ -167,9 +168,12 @@ def _cancel(*, callback: Callback, now: datetime, note: str) -> Callback:
 
 
 def _email_after_commit(callback: Callback, kind: str, previous: Callback | None = None) -> None:
-    # robust: a mail server that is down must not turn a committed booking into an error page.
-    send = partial(callback_email_send, callback=callback, kind=kind, previous=previous)
-    transaction.on_commit(send, robust=True)
+    """The customer's email goes out from the outbox (tickets/handlers.py, queue notify): only if this
+    commits, and retried by the worker while the mail server is away, never lost with the request."""
+    outbox_publish(
+        name=f"callback.{kind}",
+        payload={"callback_id": callback.pk, "previous_id": previous.pk if previous else None},
+    )
 
 
 @transaction.atomic

@@ -91,6 +91,12 @@ BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 240, "queue": "notify"},
     },
+    # Daily at 03:00: portal sign-ups never verified within PORTAL_VERIFY_HOURS are forgotten.
+    "portal-signups-expire": {
+        "task": "customers.tasks.portal_signups_expire",
+        "schedule": crontab(hour=3, minute=0),
+        "options": {"expires": 3600, "queue": "default"},
+    },
 }
 
 app = Celery("helpdesk")

@@ -7,6 +7,7 @@ emails its owner instead, and a sign-in link is only ever sent to an account's o
 
 import logging
 import smtplib
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -86,8 +87,9 @@ def account_signup(*, name: str, email: str, password: str, language: str) -> No
             if user is None:
                 user = user_create(email=email, full_name=name, role=Role.CUSTOMER)  # hashed once, below
             user.full_name, user.language, user.is_active = name, language, False
+            user.date_joined = timezone.now()  # the pending sign-up's start, for its expiry
             user.set_password(password)
-            user.save(update_fields=["full_name", "language", "is_active", "password"])
+            user.save(update_fields=["full_name", "language", "is_active", "password", "date_joined"])
     except (IntegrityError, ValidationError):  # a sign-up for the same address a moment ago
         log.info("Portal sign-up: a concurrent sign-up for the same address; this one is dropped.")
         return
@@ -205,3 +207,20 @@ def customer_profile_update(
     user.save(update_fields=["full_name"])
     user_set_language(user=user, language=language)
     return customer
+
+
+def portal_signups_expire(*, now: datetime) -> int:
+    """Forget sign-ups never verified within PORTAL_VERIFY_HOURS (their links no longer work): the
+    inactive logins that `_pending` describes, so a switched-off account is never touched."""
+    stale = User.objects.filter(
+        role=Role.CUSTOMER,
+        is_active=False,
+        last_login__isnull=True,
+        customer__isnull=True,
+        date_joined__lt=now - timedelta(hours=settings.PORTAL_VERIFY_HOURS),
+    )
+    deleted = stale.count()
+    stale.delete()
+    if deleted:
+        log.info("Portal sign-ups: forgot %s never verified.", deleted)
+    return deleted

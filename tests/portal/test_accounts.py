@@ -290,3 +290,32 @@ def test_signed_in_people_are_sent_home_from_the_sign_up_page(client, alice):
     client.force_login(alice)
 
     assert client.get("/portal/signup/")["Location"] == "/portal/"
+
+
+def test_sign_ups_never_verified_are_forgotten_after_the_link_expired_and_nothing_else(
+    client, smtp, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from customers.portal.account_services import portal_signups_expire
+    from customers.tasks import portal_signups_expire_task
+    from helpdesk.celery import BEAT_SCHEDULE
+
+    settings.PORTAL_VERIFY_HOURS = 48
+    sign_up(client, email="old@example.org")
+    sign_up(client, email="fresh@example.org", address="10.0.0.2")
+    User.objects.filter(email="old@example.org").update(date_joined=timezone.now() - timedelta(hours=49))
+    switched_off = UserFactory(email="off@example.org", role="customer", is_active=False, last_login=None)
+    User.objects.filter(pk=switched_off.pk).update(date_joined=timezone.now() - timedelta(days=30))
+    CustomerFactory(email="off@example.org", user=switched_off)
+
+    assert portal_signups_expire(now=timezone.now()) == 1
+    assert portal_signups_expire_task() == 0
+    assert set(User.objects.filter(role="customer").values_list("email", flat=True)) >= {
+        "fresh@example.org",
+        "off@example.org",
+    }
+    assert not User.objects.filter(email="old@example.org").exists()
+    assert BEAT_SCHEDULE["portal-signups-expire"]["task"] == "customers.tasks.portal_signups_expire"
